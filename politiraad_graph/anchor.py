@@ -70,9 +70,13 @@ def _source_of(graph: Graph, node: BNode | URIRef) -> URIRef:
     explicit = graph.value(node, OA.hasSource)
     if isinstance(explicit, URIRef):
         return explicit
-    sources = sorted(s for s in graph.subjects(RDF.type, POL.SourceDocument) if isinstance(s, URIRef))
+    sources = sorted(
+        s for s in graph.subjects(RDF.type, POL.SourceDocument) if isinstance(s, URIRef)
+    )
     if len(sources) != 1:
-        raise AnchorError("passage has no oa:hasSource and the file has no single pol:SourceDocument")
+        raise AnchorError(
+            "passage has no oa:hasSource and the file has no single pol:SourceDocument"
+        )
     return sources[0]
 
 
@@ -85,7 +89,9 @@ def source_text(graph: Graph, source: URIRef, sources_dir: Path) -> str:
     key = str(source).rsplit("/", 1)[-1]
     matches = sorted(sources_dir.glob(f"{key}_*.txt")) or sorted(sources_dir.glob(f"{key}.txt"))
     if len(matches) != 1:
-        raise AnchorError(f"{source}: no pol:fileName and no single file {key}_*.txt in {sources_dir}")
+        raise AnchorError(
+            f"{source}: no pol:fileName and no single file {key}_*.txt in {sources_dir}"
+        )
     return matches[0].read_text(encoding="utf-8")
 
 

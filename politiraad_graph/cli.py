@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from politiraad_graph.namespaces import GRAPH
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -30,6 +36,206 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
     return status
 
 
+def _config(args: argparse.Namespace) -> dict[str, Any]:
+    from politiraad_graph.config import load_config
+
+    return load_config(
+        {
+            "store": getattr(args, "store", None),
+            "store_path": getattr(args, "store_path", None),
+            "data_dir": getattr(args, "data_dir", None),
+        }
+    )
+
+
+def _load_and_validate(args: argparse.Namespace, root: Path) -> tuple[Any, Any] | int:
+    """Parse and validate; return (build result, report) or an exit code after printing why."""
+    from politiraad_graph.build import InputError, load_sources
+    from politiraad_graph.validate import validate
+
+    try:
+        result = load_sources(root)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    started = time.perf_counter()
+    ontology = result.graphs.get(str(GRAPH.ontology))
+    data = Graph()
+    for name, graph in result.graphs.items():
+        if name != str(GRAPH.ontology):
+            data += graph
+    report = validate(data, ontology=ontology, project_root=root)
+    result.seconds["validate"] = time.perf_counter() - started
+    return result, report
+
+
+def _print_report(report: Any, result: Any, fmt: str) -> None:
+    from politiraad_graph.build import file_of
+
+    owners = file_of(result) if report.results else {}
+    if fmt == "json":
+        import json
+
+        doc = json.loads(report.to_json())
+        for item in doc.get("results", []):
+            item.setdefault("source_file", owners.get(item.get("focus_node", "")))
+        print(json.dumps(doc, ensure_ascii=False, indent=1))
+        return
+    for item in report.results:
+        where = owners.get(item.focus_node, "?")
+        path = f" path {item.path}" if item.path else ""
+        print(f"{item.severity}: {where}\n  focus {item.focus_node}{path}\n  {item.message}")
+    violations = sum(1 for r in report.results if r.severity == "Violation")
+    print(f"{violations} violation(s), {len(report.results) - violations} other finding(s)")
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    root = Path(_config(args)["data_dir"])
+    loaded = _load_and_validate(args, root)
+    if isinstance(loaded, int):
+        return loaded
+    result, report = loaded
+    _print_report(report, result, args.format)
+    return EXIT_OK if report.conforms else EXIT_FINDINGS
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from politiraad_graph.build import summary
+    from politiraad_graph.store import StoreError, open_store
+
+    config = _config(args)
+    root = Path(config["data_dir"])
+    loaded = _load_and_validate(args, root)
+    if isinstance(loaded, int):
+        return loaded
+    result, report = loaded
+    if not report.conforms:
+        _print_report(report, result, "text")
+        print("build stopped: the data does not conform; the store is unchanged", file=sys.stderr)
+        return EXIT_FINDINGS
+    started = time.perf_counter()
+    try:
+        store = open_store(config)
+        store.replace_all(result.graphs)
+        store.close()
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    result.seconds["load"] = time.perf_counter() - started
+    facts = summary(result.graphs)
+    where = config["store_path"] if config["store"] == "oxigraph" else config["store"]
+    print(f"built {facts['triples']} triples in {len(result.graphs)} graphs into {where}")
+    for label, count in facts["things"].items():
+        print(f"  {count:5d} {label}")
+    timing = ", ".join(f"{k} {v:.2f} s" for k, v in result.seconds.items())
+    print(f"  ({timing})")
+    return EXIT_OK
+
+
+def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise ValueError(f"--param wants NAME=VALUE, got {pair!r}")
+        values[name] = value
+    return values
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from politiraad_graph import queries, results
+    from politiraad_graph.store import (
+        AskResult,
+        GraphResult,
+        StoreError,
+        open_store,
+    )
+
+    config = _config(args)
+    try:
+        values = _parse_params(args.param)
+        if args.query == "-":
+            text, bindings = sys.stdin.read(), {}
+            if values:
+                raise ValueError("--param needs a named query from the library, not stdin")
+        elif Path(args.query).is_file():
+            named = queries.parse_query_file(Path(args.query))
+            text, bindings = named.text, named.bindings(values)
+        else:
+            named = queries.get(args.query)
+            text, bindings = named.text, named.bindings(values)
+    except KeyError:
+        print(f"error: no file or named query {args.query!r}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        store = open_store(config, read_only=True)
+        if config["store"] == "memory":
+            from politiraad_graph.build import load_sources
+
+            store.replace_all(load_sources(Path(config["data_dir"])).graphs)
+        result = store.query(text, bindings=bindings)
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (SyntaxError, ValueError, RuntimeError) as error:
+        print(f"error: the query failed: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if isinstance(result, GraphResult):
+        fmt = {"table": "turtle", "csv": "nt", "json": "json-ld"}[args.format]
+        print(result.graph.serialize(format=fmt))
+    elif isinstance(result, AskResult):
+        print(results.ask_json(result) if args.format == "json" else str(result.value).lower())
+    elif args.format == "json":
+        print(results.select_json(result))
+    elif args.format == "csv":
+        sys.stdout.write(results.select_csv(result))
+    else:
+        print(results.table(result))
+    return EXIT_OK
+
+
+def _cmd_mentions(args: argparse.Namespace) -> int:
+    from rdflib.compare import isomorphic
+
+    from politiraad_graph.anchor import write_turtle_atomically
+    from politiraad_graph.build import InputError, parse_file
+    from politiraad_graph.mentions import (
+        meeting_files,
+        mention_graph,
+        mentions_path,
+        reference_graph,
+    )
+
+    root = Path(_config(args)["data_dir"])
+    stale = 0
+    try:
+        reference = reference_graph(root)
+        for path in meeting_files(root):
+            found = mention_graph(parse_file(path), reference, root / "data" / "sources")
+            target = mentions_path(path)
+            if args.check:
+                current = parse_file(target) if target.exists() else Graph()
+                if not isomorphic(current, found):
+                    print(f"{target}: out of date; run 'politiraad mentions'")
+                    stale += 1
+                continue
+            write_turtle_atomically(found, target)
+            print(f"{target}: {len(set(found.subjects(None, None)))} nodes")
+    except (InputError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_FINDINGS if stale else EXIT_OK
+
+
+def _add_store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", choices=["oxigraph", "memory", "sparql"], help="store backend")
+    parser.add_argument("--store-path", help="folder of the embedded store (default var/store)")
+    parser.add_argument("--data-dir", help="project folder with ontology/, shapes/, data/")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
@@ -44,6 +250,33 @@ def build_parser() -> argparse.ArgumentParser:
     anchor.add_argument("files", nargs="+", help="Turtle files to anchor in place")
     anchor.add_argument("--sources", help="folder of source texts (default: ../sources)")
     anchor.set_defaults(handler=_cmd_anchor)
+
+    build = sub.add_parser(
+        "build", help="parse, validate and load the curated data into the store (all or nothing)"
+    )
+    _add_store_options(build)
+    build.set_defaults(handler=_cmd_build)
+
+    validate = sub.add_parser("validate", help="check the curated data against the SHACL shapes")
+    validate.add_argument("--format", choices=["text", "json"], default="text")
+    validate.add_argument("--data-dir", help="project folder with ontology/, shapes/, data/")
+    validate.set_defaults(handler=_cmd_validate)
+
+    mentions = sub.add_parser(
+        "mentions", help="find where the minutes name known things; write <date>.mentions.ttl"
+    )
+    mentions.add_argument("--check", action="store_true", help="only check they are up to date")
+    mentions.add_argument("--data-dir", help="project folder with ontology/, shapes/, data/")
+    mentions.set_defaults(handler=_cmd_mentions)
+
+    query = sub.add_parser("query", help="run a SPARQL query file, stdin (-) or a named query")
+    query.add_argument("query", help="a .rq file, - for stdin, or a library name such as cq02")
+    query.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE", help="bind a parameter"
+    )
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _add_store_options(query)
+    query.set_defaults(handler=_cmd_query)
     return parser
 
 

@@ -1,0 +1,103 @@
+"""The rdflib in-memory store: for small jobs and tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+import rdflib.plugins.sparql
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Node, Variable
+
+from politiraad_graph.store.base import (
+    AskResult,
+    GraphResult,
+    QueryResult,
+    SelectResult,
+    normalise_literal,
+)
+
+# rdflib would otherwise fetch FROM <url> over the network while answering a query.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+
+def _plain(term: Node) -> Node:
+    from rdflib import Literal
+
+    return normalise_literal(term) if isinstance(term, Literal) else term
+
+
+class MemoryStore:
+    """Named graphs in an rdflib Dataset; queries see the union of all graphs."""
+
+    name = "memory"
+
+    def __init__(self) -> None:
+        self._dataset = Dataset(default_union=True)
+        self._lock = threading.Lock()
+
+    def replace_all(self, graphs: Mapping[str, Graph]) -> None:
+        fresh = Dataset(default_union=True)
+        for name, data in graphs.items():
+            target = fresh.graph(URIRef(name))
+            for triple in data:
+                target.add(triple)
+        with self._lock:
+            self._dataset = fresh
+
+    def replace_graph(self, graph_name: str, data: Graph) -> None:
+        staged = Graph(identifier=URIRef(graph_name))
+        for triple in data:
+            staged.add(triple)
+        with self._lock:
+            fresh = Dataset(default_union=True)
+            for context in self._dataset.graphs():
+                if context.identifier != URIRef(graph_name) and len(context):
+                    target = fresh.graph(context.identifier)
+                    for triple in context:
+                        target.add(triple)
+            target = fresh.graph(URIRef(graph_name))
+            for triple in staged:
+                target.add(triple)
+            self._dataset = fresh
+
+    def query(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Node] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        init = {Variable(k): v for k, v in (bindings or {}).items()}
+        result = self._dataset.query(text, initBindings=init)
+        if result.type == "ASK":
+            return AskResult(bool(result.askAnswer))
+        if result.type in {"CONSTRUCT", "DESCRIBE"}:
+            graph = Graph()
+            for s, p, o in result:  # type: ignore[misc]
+                graph.add((s, p, _plain(o)))
+            return GraphResult(graph)
+        variables = tuple(str(v) for v in (result.vars or []))
+        rows = [
+            {name: _plain(row[i]) for i, name in enumerate(variables) if row[i] is not None}
+            for row in result  # type: ignore[union-attr]
+        ]
+        return SelectResult(variables, rows)
+
+    def graph_names(self) -> list[str]:
+        return sorted(
+            str(g.identifier)
+            for g in self._dataset.graphs()
+            if isinstance(g.identifier, URIRef) and len(g) and "default" not in str(g.identifier)
+        )
+
+    def count(self, graph_name: str | None = None) -> int:
+        if graph_name is None:
+            return sum(len(self._dataset.graph(URIRef(n))) for n in self.graph_names())
+        return len(self._dataset.graph(URIRef(graph_name)))
+
+    def dump_nquads(self) -> bytes:
+        return self._dataset.serialize(format="nquads", encoding="utf-8")
+
+    def close(self) -> None:
+        self._dataset = Dataset(default_union=True)

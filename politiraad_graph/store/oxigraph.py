@@ -1,0 +1,231 @@
+"""The embedded on-disk store (pyoxigraph), the default.
+
+The store folder holds numbered generations and a ``current`` symlink. A full rebuild writes a
+new generation and then swaps the symlink in one atomic rename, so a reader (the web server)
+keeps a consistent store during a rebuild and a failed build leaves the previous one in place.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from politiraad_graph.binding import bind_values, term_to_sparql
+from politiraad_graph.store.base import (
+    AskResult,
+    GraphResult,
+    QueryResult,
+    SelectResult,
+    StoreError,
+)
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+CURRENT = "current"
+KEEP_GENERATIONS = 2
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert an rdflib term to a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r}")
+
+
+def to_rdflib(term: object) -> Node:
+    """Convert a pyoxigraph term to rdflib, with xsd:string literals made plain."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _quads(graphs: Mapping[str, Graph]) -> Iterator[ox.Quad]:
+    for name, data in graphs.items():
+        graph_name = ox.NamedNode(name)
+        for s, p, o in data:
+            yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name)  # type: ignore[arg-type]
+
+
+def _generations(root: Path) -> list[Path]:
+    folder = root / "generations"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and p.name.isdigit())
+
+
+def current_generation(root: Path) -> Path | None:
+    """Return the folder the ``current`` link points at, if the store has been built."""
+    link = root / CURRENT
+    if not link.is_symlink():
+        return None
+    target = (root / os.readlink(link)).resolve()
+    return target if target.is_dir() else None
+
+
+class OxigraphStore:
+    """Named graphs in a pyoxigraph store on disk; queries see the union of all graphs."""
+
+    name = "oxigraph"
+
+    def __init__(self, root: Path, *, read_only: bool = False) -> None:
+        self.root = Path(root)
+        self.read_only = read_only
+        self._store: ox.Store | None = None
+
+    def _open(self) -> ox.Store:
+        if self._store is None:
+            generation = current_generation(self.root)
+            if generation is None:
+                if self.read_only:
+                    raise StoreError(
+                        f"no store at {self.root}: run 'politiraad build' to create it"
+                    )
+                generation = self._new_generation()
+                self._switch_to(generation)
+            try:
+                self._store = (
+                    ox.Store.read_only(str(generation))
+                    if self.read_only
+                    else ox.Store(str(generation))
+                )
+            except OSError as error:
+                raise StoreError(
+                    f"the store at {generation} cannot be opened ({error}); "
+                    "run 'politiraad build' to rebuild it"
+                ) from error
+        return self._store
+
+    def _new_generation(self) -> Path:
+        existing = _generations(self.root)
+        number = int(existing[-1].name) + 1 if existing else 1
+        path = self.root / "generations" / f"{number:06d}"
+        path.mkdir(parents=True)
+        return path
+
+    def _switch_to(self, generation: Path) -> None:
+        link = self.root / CURRENT
+        tmp = self.root / f".{CURRENT}.{os.getpid()}"
+        tmp.unlink(missing_ok=True)
+        os.symlink(os.path.relpath(generation, self.root), tmp)
+        os.replace(tmp, link)
+
+    def _prune(self) -> None:
+        keep = _generations(self.root)[-KEEP_GENERATIONS:]
+        for path in _generations(self.root):
+            if path not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+    def replace_all(self, graphs: Mapping[str, Graph]) -> None:
+        self.replace_all_quads(_quads(graphs))
+
+    def replace_all_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Write a new generation from quads and switch to it only once it is complete."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        generation = self._new_generation()
+        try:
+            fresh = ox.Store(str(generation))
+            fresh.bulk_extend(quads)
+            fresh.flush()
+            del fresh
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        self.close()
+        self._switch_to(generation)
+        self._prune()
+
+    def replace_graph(self, graph_name: str, data: Graph) -> None:
+        store = self._open()
+        target = term_to_sparql(URIRef(graph_name))
+        staging = ox.NamedNode(f"{graph_name}#staging")
+        store.update(f"DROP SILENT GRAPH <{staging.value}>")
+        try:
+            store.extend(
+                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), staging)  # type: ignore[arg-type]
+                for s, p, o in data
+            )
+            # One update is one transaction: readers see the old graph or the new one.
+            store.update(f"MOVE SILENT <{staging.value}> TO {target}")
+        except BaseException:
+            store.update(f"DROP SILENT GRAPH <{staging.value}>")
+            raise
+
+    def query(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Node] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        store = self._open()
+        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        try:
+            result = store.query(
+                text, use_default_graph_as_union=True, substitutions=substitutions or None
+            )
+        except RuntimeError as error:
+            if not substitutions or "projection" not in str(error):
+                raise
+            # Oxigraph substitutes only projected variables; a VALUES join binds the rest.
+            result = store.query(bind_values(text, bindings or {}), use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryBoolean):
+            return AskResult(bool(result))
+        if isinstance(result, ox.QueryTriples):
+            graph = Graph()
+            for triple in result:
+                graph.add(
+                    (
+                        to_rdflib(triple.subject),
+                        to_rdflib(triple.predicate),
+                        to_rdflib(triple.object),
+                    )
+                )
+            return GraphResult(graph)
+        variables = tuple(v.value for v in result.variables)
+        rows = []
+        for solution in result:
+            row: dict[str, Node] = {}
+            for name in variables:
+                value = solution[name]
+                if value is not None:
+                    row[name] = to_rdflib(value)
+            rows.append(row)
+        return SelectResult(variables, rows)
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._open().named_graphs() if isinstance(g, ox.NamedNode))
+
+    def count(self, graph_name: str | None = None) -> int:
+        store = self._open()
+        if graph_name is None:
+            return len(store)
+        return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph_name)))
+
+    def dump_nquads(self) -> bytes:
+        data = self._open().dump(format=ox.RdfFormat.N_QUADS)
+        return data if isinstance(data, bytes) else b""
+
+    def close(self) -> None:
+        self._store = None
