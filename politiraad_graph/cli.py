@@ -230,6 +230,38 @@ def _cmd_mentions(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if stale else EXIT_OK
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from webapp import create_app
+
+    overrides = {
+        k: v for k, v in vars(args).items() if k in {"host", "port", "store", "store_path"}
+    }
+    config = _config(args)
+    config.update({k: v for k, v in overrides.items() if v is not None})
+    app = create_app(config)
+    print(f"serving on http://{config['host']}:{config['port']}/ (SPARQL at /sparql)", flush=True)
+    serve(app, host=config["host"], port=int(config["port"]), threads=8, ident="politiraad")
+    return EXIT_OK
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from bench.synth import generate
+
+    if args.meetings < 1:
+        print("error: --meetings must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    started = time.perf_counter()
+    counts = generate(args.meetings, args.seed, Path(args.out))
+    seconds = time.perf_counter() - started
+    print(
+        f"wrote {counts['quads']} quads ({counts['meetings']} meetings, {counts['councils']} "
+        f"councils) to {args.out}/corpus.nq.gz in {seconds:.1f} s"
+    )
+    return EXIT_OK
+
+
 def _add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", choices=["oxigraph", "memory", "sparql"], help="store backend")
     parser.add_argument("--store-path", help="folder of the embedded store (default var/store)")
@@ -268,6 +300,18 @@ def build_parser() -> argparse.ArgumentParser:
     mentions.add_argument("--check", action="store_true", help="only check they are up to date")
     mentions.add_argument("--data-dir", help="project folder with ontology/, shapes/, data/")
     mentions.set_defaults(handler=_cmd_mentions)
+
+    serve = sub.add_parser("serve", help="serve the browser and the SPARQL endpoint")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 5000)")
+    _add_store_options(serve)
+    serve.set_defaults(handler=_cmd_serve)
+
+    synth = sub.add_parser("synth", help="write a deterministic synthetic corpus for benchmarks")
+    synth.add_argument("--meetings", type=int, required=True, help="number of meetings")
+    synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    synth.add_argument("--out", default="var/synth", help="output folder (default var/synth)")
+    synth.set_defaults(handler=_cmd_synth)
 
     query = sub.add_parser("query", help="run a SPARQL query file, stdin (-) or a named query")
     query.add_argument("query", help="a .rq file, - for stdin, or a library name such as cq02")

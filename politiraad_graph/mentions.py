@@ -104,9 +104,11 @@ def _sections(meeting: Graph) -> tuple[list[int], list[URIRef], list[tuple[int, 
             if spans and isinstance(node, URIRef):
                 starts.append((min(s for s, _ in spans), node))
     starts.sort()
+    # Attendee lists and meeting metadata may sit inside an item's text (PDF side boxes).
     outside = [
         span
-        for node in meeting.subjects(RDF.type, POL.Participation)
+        for cls in (POL.Participation, POL.Meeting)
+        for node in meeting.subjects(RDF.type, cls)
         for span in _spans(meeting, node)  # type: ignore[arg-type]
     ]
     return [s for s, _ in starts], [n for _, n in starts], outside

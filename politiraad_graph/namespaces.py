@@ -3,9 +3,10 @@
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
+from politiraad_graph.vocab import POL
+
 BASE = "https://w3id.org/politiraad/"
 
-POL = Namespace(BASE + "ontology#")
 POLSH = Namespace(BASE + "shapes#")
 ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
@@ -18,7 +19,8 @@ OPARL = Namespace("https://schema.oparl.org/1.1/")
 VANN = Namespace("http://purl.org/vocab/vann/")
 
 PREFIXES: dict[str, Namespace] = {
-    "pol": POL,
+    # Binding and prologues need a plain namespace; POL itself stays closed to typos.
+    "pol": Namespace(str(POL)),
     "polsh": POLSH,
     "schema": SCHEMA,
     "org": Namespace(str(ORG)),

@@ -59,8 +59,12 @@ class GraphStore(Protocol):
         *,
         bindings: Mapping[str, Node] | None = None,
         timeout: float | None = None,
+        max_rows: int | None = None,
     ) -> QueryResult:
-        """Run a query over the union of all graphs, with variables bound to terms."""
+        """Run a query over the union of all graphs, with variables bound to terms.
+
+        ``max_rows`` stops reading a SELECT result after that many rows.
+        """
 
     def graph_names(self) -> list[str]:
         """List the named graphs."""

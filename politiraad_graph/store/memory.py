@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Mapping
 
@@ -67,6 +68,7 @@ class MemoryStore:
         *,
         bindings: Mapping[str, Node] | None = None,
         timeout: float | None = None,
+        max_rows: int | None = None,
     ) -> QueryResult:
         init = {Variable(k): v for k, v in (bindings or {}).items()}
         result = self._dataset.query(text, initBindings=init)
@@ -80,7 +82,7 @@ class MemoryStore:
         variables = tuple(str(v) for v in (result.vars or []))
         rows = [
             {name: _plain(row[i]) for i, name in enumerate(variables) if row[i] is not None}
-            for row in result  # type: ignore[union-attr]
+            for row in itertools.islice(result, max_rows)  # type: ignore[arg-type]
         ]
         return SelectResult(variables, rows)
 

@@ -7,6 +7,7 @@ keeps a consistent store during a rebuild and a failed build leaves the previous
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
@@ -178,6 +179,7 @@ class OxigraphStore:
         *,
         bindings: Mapping[str, Node] | None = None,
         timeout: float | None = None,
+        max_rows: int | None = None,
     ) -> QueryResult:
         store = self._open()
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
@@ -205,7 +207,7 @@ class OxigraphStore:
             return GraphResult(graph)
         variables = tuple(v.value for v in result.variables)
         rows = []
-        for solution in result:
+        for solution in itertools.islice(result, max_rows):
             row: dict[str, Node] = {}
             for name in variables:
                 value = solution[name]
