@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from politiraad_graph.namespaces import GRAPH
 
@@ -50,7 +50,9 @@ def _config(args: argparse.Namespace) -> dict[str, Any]:
 
 def _load_and_validate(args: argparse.Namespace, root: Path) -> tuple[Any, Any] | int:
     """Parse and validate; return (build result, report) or an exit code after printing why."""
-    from politiraad_graph.build import InputError, load_sources
+    from rdflib import Dataset
+
+    from politiraad_graph.build import InputError, file_of, load_sources
     from politiraad_graph.validate import validate
 
     try:
@@ -60,33 +62,18 @@ def _load_and_validate(args: argparse.Namespace, root: Path) -> tuple[Any, Any] 
         return EXIT_USAGE
     started = time.perf_counter()
     ontology = result.graphs.get(str(GRAPH.ontology))
-    data = Graph()
+    # Named graphs let the checks tell reference data from meeting data.
+    data = Dataset()
     for name, graph in result.graphs.items():
         if name != str(GRAPH.ontology):
-            data += graph
-    report = validate(data, ontology=ontology, project_root=root)
+            data.graph(URIRef(name)).__iadd__(graph)
+    report = validate(data, ontology=ontology, project_root=root, source_files=file_of(result))
     result.seconds["validate"] = time.perf_counter() - started
     return result, report
 
 
-def _print_report(report: Any, result: Any, fmt: str) -> None:
-    from politiraad_graph.build import file_of
-
-    owners = file_of(result) if report.results else {}
-    if fmt == "json":
-        import json
-
-        doc = json.loads(report.to_json())
-        for item in doc.get("results", []):
-            item.setdefault("source_file", owners.get(item.get("focus_node", "")))
-        print(json.dumps(doc, ensure_ascii=False, indent=1))
-        return
-    for item in report.results:
-        where = owners.get(item.focus_node, "?")
-        path = f" path {item.path}" if item.path else ""
-        print(f"{item.severity}: {where}\n  focus {item.focus_node}{path}\n  {item.message}")
-    violations = sum(1 for r in report.results if r.severity == "Violation")
-    print(f"{violations} violation(s), {len(report.results) - violations} other finding(s)")
+def _print_report(report: Any, fmt: str) -> None:
+    print(report.to_json() if fmt == "json" else report.to_text())
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -94,8 +81,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     loaded = _load_and_validate(args, root)
     if isinstance(loaded, int):
         return loaded
-    result, report = loaded
-    _print_report(report, result, args.format)
+    _, report = loaded
+    _print_report(report, args.format)
     return EXIT_OK if report.conforms else EXIT_FINDINGS
 
 
@@ -110,7 +97,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return loaded
     result, report = loaded
     if not report.conforms:
-        _print_report(report, result, "text")
+        _print_report(report, "text")
         print("build stopped: the data does not conform; the store is unchanged", file=sys.stderr)
         return EXIT_FINDINGS
     started = time.perf_counter()

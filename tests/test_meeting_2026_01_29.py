@@ -173,7 +173,7 @@ def test_new_follow_up_points_deferred_to_march(graph: Graph) -> None:
 
 
 def test_radicalisation_plan_approved_in_june_2025(graph: Graph) -> None:
-    decision = ID["meeting/2026-01-29/decision/3"]
+    decision = ID["meeting/2025-06/decision/1"]
     assert graph.value(decision, POL.meeting) == JUNE_2025
     assert graph.value(decision, POL.decisionType) == concept("decision-type", "approved")
     assert graph.value(decision, POL.decisionObject) == RADEX
@@ -336,7 +336,7 @@ def test_effort_status_scheme(graph: Graph) -> None:
         ("followup/2025-5", "topic/efforts-in-priority-areas"),
         ("followup/2025-6", "topic/urban-development-and-safety"),
         ("followup/2025-7", "topic/police-resources"),
-        ("meeting/2026-01-29/decision/3", "topic/radicalisation-and-extremism"),
+        ("meeting/2025-06/decision/1", "topic/radicalisation-and-extremism"),
     ],
 )
 def test_mentions(graph: Graph, context: str, target: str) -> None:
