@@ -217,7 +217,12 @@ def _reference(writer: Writer, councils: list[Council], rng: random.Random) -> N
 
 
 def _meeting(
-    writer: Writer, council: Council, date: dt.date, rng: random.Random, followups: list[str]
+    writer: Writer,
+    council: Council,
+    date: dt.date,
+    rng: random.Random,
+    followups: list[str],
+    counters: dict[int, int],
 ) -> tuple[list[str], str]:
     """Write one meeting; return the follow-up points it created and its source text."""
     iso = date.isoformat()
@@ -351,8 +356,10 @@ def _meeting(
                 writer.add(update, P("reportedIn"), _iri(m))
                 writer.add(update, _iri(DCT + "date"), _lit(iso, datatype=XSD + "date"))
                 writer.add(update, P("evidence"), said)
-            for n in range(1, rng.randint(2, 4)):
-                point = f"{ID}followup/{council.slug}-{iso}-{n}"
+            for _ in range(1, rng.randint(2, 4)):
+                # Follow-up IRIs are numbered per year across the corpus: followup/{year}-{n}.
+                counters[date.year] = n = counters.get(date.year, 0) + 1
+                point = f"{ID}followup/{date.year}-{n}"
                 words = rng.choice(list(TOPIC_WORDS.values()))
                 sentence = f"Nytt oppfølgingspunkt {n}: arbeidet med {words} skal styrkes."
                 said = text.say(sentence, writer)
@@ -385,12 +392,13 @@ def generate(meetings: int, seed: int, out: Path) -> dict[str, int]:
     texts.mkdir(exist_ok=True)
     day = dt.date(2000, 1, 3)
     pending: dict[str, list[str]] = {c.slug: [] for c in councils}
+    counters: dict[int, int] = {}
     triples = 0
     with gzip.open(out / "corpus.nq.gz", "wt", encoding="utf-8", compresslevel=3) as handle:
         for index in range(meetings):
             council = councils[index % len(councils)]
             # One meeting a day across the corpus: meeting IRIs are keyed by date.
-            created, text = _meeting(writer, council, day, rng, pending[council.slug])
+            created, text = _meeting(writer, council, day, rng, pending[council.slug], counters)
             pending[council.slug] = created or pending[council.slug]
             (texts / f"{day.isoformat()}_synth.txt").write_text(text, encoding="utf-8")
             day += dt.timedelta(days=1)
@@ -403,5 +411,9 @@ def generate(meetings: int, seed: int, out: Path) -> dict[str, int]:
 
 
 def _nt_lines(graph: Graph) -> list[str]:
+    # Reference data points into the real sources; the corpus keeps only the vocabulary itself.
+    for s, p, o in list(graph):
+        if "#char=" in str(s) or str(p) == POL + "evidence" or str(p).endswith("#seeAlso"):
+            graph.remove((s, p, o))
     data = graph.serialize(format="nt")
     return sorted(line[:-2].rstrip() for line in data.splitlines() if line.strip())
