@@ -95,7 +95,22 @@ def load_sources(root: Path) -> BuildResult:
         graph = parse_file(data_file.path)
         target = graphs.setdefault(data_file.graph_name, Graph(identifier=data_file.graph_name))
         target += graph
+    _keep_each_triple_once(graphs)
     return BuildResult(graphs, files, {"parse": time.perf_counter() - started})
+
+
+def _keep_each_triple_once(graphs: Mapping[str, Graph]) -> None:
+    """Keep a triple only in the first graph that has it (ontology, reference, meetings).
+
+    Stores that answer over the union of named graphs may return a triple once per graph
+    (Oxigraph does), which would make counts and lists repeat; one copy keeps answers honest.
+    """
+    seen: set[tuple[Any, Any, Any]] = set()
+    for graph in graphs.values():
+        repeated = [t for t in graph if t in seen]
+        for triple in repeated:
+            graph.remove(triple)
+        seen.update(graph)
 
 
 def file_of(result: BuildResult) -> Mapping[str, str]:

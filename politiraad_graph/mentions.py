@@ -21,6 +21,7 @@ from politiraad_graph.namespaces import ID, OA, POL, SCHEMA
 from politiraad_graph.slug import slugify
 
 MENTIONABLE = (
+    POL.Council,
     ORG.Organization,
     SCHEMA.Person,
     SCHEMA.Place,
@@ -63,7 +64,9 @@ def _pattern(label: str) -> re.Pattern[str]:
     if first[:1].isalpha() and not label.isupper():
         first = f"[{first[0].upper()}{first[0].lower()}]{first[1:]}"
     body = r"\s+".join([first, *words[1:]])
-    return re.compile(rf"(?<![\w-]){body}(?![\w])")
+    # Not inside a word or a compound ("SaLTo-arbeidet" is SaLTo, "x-OPD" is not OPD), but a list
+    # dash before a name is fine ("-OPD"); a genitive -s is the same name ("politiets").
+    return re.compile(rf"(?<!\w)(?<!\w-){body}s?(?![\w])")
 
 
 def find_mentions(text: str, reference: Graph) -> list[Found]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import warnings
 from collections.abc import Mapping
 
 import rdflib.plugins.sparql
@@ -71,6 +72,12 @@ class MemoryStore:
         max_rows: int | None = None,
     ) -> QueryResult:
         init = {Variable(k): v for k, v in (bindings or {}).items()}
+        with warnings.catch_warnings():
+            # rdflib 7.6 warns about its own use of Dataset.default_context while querying.
+            warnings.filterwarnings("ignore", "Dataset.default_context", DeprecationWarning)
+            return self._query(text, init, max_rows)
+
+    def _query(self, text: str, init: dict[Variable, Node], max_rows: int | None) -> QueryResult:
         result = self._dataset.query(text, initBindings=init)
         if result.type == "ASK":
             return AskResult(bool(result.askAnswer))
