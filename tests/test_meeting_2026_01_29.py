@@ -311,11 +311,13 @@ def test_ipo_areas_per_january_2026(graph: Graph) -> None:
     assert len(list(graph.subjects(RDF.type, POL.PriorityAreaEffort))) == 13
 
 
-def test_effort_status_scheme(graph: Graph) -> None:
+def test_effort_status_scheme(curated_union: Graph) -> None:
+    # The code list lives with the other code lists in data/reference/code-lists.ttl.
     scheme = ID["concept/effort-status"]
-    assert (scheme, RDF.type, SKOS.ConceptScheme) in graph
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in curated_union
     for slug in ("new", "continued", "started-2025"):
-        assert languages(graph, concept("effort-status", slug), SKOS.prefLabel) == {"nb", "en"}
+        labels = languages(curated_union, concept("effort-status", slug), SKOS.prefLabel)
+        assert labels == {"nb", "en"}
 
 
 # ------------------------------------------------------------------ topics and incident (CQ4)
