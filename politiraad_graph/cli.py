@@ -249,6 +249,12 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from bench.__main__ import main as bench_main
+
+    return bench_main([args.name, *args.rest])
+
+
 def _add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", choices=["oxigraph", "memory", "sparql"], help="store backend")
     parser.add_argument("--store-path", help="folder of the embedded store (default var/store)")
@@ -299,6 +305,17 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.add_argument("--out", default="var/synth", help="output folder (default var/synth)")
     synth.set_defaults(handler=_cmd_synth)
+
+    from politiraad_graph.ingest.cli import register as register_ingest
+    from politiraad_graph.publish.cli import register as register_publish
+
+    register_ingest(sub)
+    register_publish(sub)
+
+    bench = sub.add_parser("bench", help="run a benchmark (stores, build, endpoint, pages, ...)")
+    bench.add_argument("name", help="stores, build, endpoint, pages, publish, extraction_quality")
+    bench.add_argument("rest", nargs=argparse.REMAINDER, help="the benchmark's own options")
+    bench.set_defaults(handler=_cmd_bench)
 
     query = sub.add_parser("query", help="run a SPARQL query file, stdin (-) or a named query")
     query.add_argument("query", help="a .rq file, - for stdin, or a library name such as cq02")
