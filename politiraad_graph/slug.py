@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-_FOLD = {"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a", "ß": "ss"}
+_FOLD = {"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A", "ß": "ss"}
 
 
 def fold(text: str) -> str:
