@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import BNode, Graph
+from rdflib.compare import to_canonical_graph
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from politiraad_graph.namespaces import GRAPH, ID
+from politiraad_graph.namespaces import BASE, GRAPH, ID
 
 _MEETING_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
@@ -95,8 +96,25 @@ def load_sources(root: Path) -> BuildResult:
         graph = parse_file(data_file.path)
         target = graphs.setdefault(data_file.graph_name, Graph(identifier=data_file.graph_name))
         target += graph
+    for name, graph in list(graphs.items()):
+        graphs[name] = _skolemised(graph)
     _keep_each_triple_once(graphs)
     return BuildResult(graphs, files, {"parse": time.perf_counter() - started})
+
+
+def _skolemised(graph: Graph) -> Graph:
+    """Give blank nodes (OWL lists in the ontology) stable IRIs derived from the graph's content.
+
+    The same files then always give the same triples, so store checksums and releases are
+    reproducible, and nothing a user may want to link to is a blank node.
+    """
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    canonical = to_canonical_graph(graph)
+    skolem = canonical.skolemize(authority=BASE, basepath=".well-known/genid/")
+    out = Graph(identifier=graph.identifier)
+    out += skolem
+    return out
 
 
 def _keep_each_triple_once(graphs: Mapping[str, Graph]) -> None:

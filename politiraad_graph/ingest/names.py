@@ -219,6 +219,8 @@ def split_name(written: str) -> tuple[str, str]:
     ('Kari', 'Hansen')
     """
     words = [w for w in written.split() if not re.fullmatch(r"[A-ZÆØÅ]\.?", w)]
+    if not words:  # nothing but initials, or nothing at all
+        return "", " ".join(written.split())
     return " ".join(words[:-1]), words[-1]
 
 

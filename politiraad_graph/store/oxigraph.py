@@ -111,7 +111,7 @@ class OxigraphStore:
                     if self.read_only
                     else ox.Store(str(generation))
                 )
-            except OSError as error:
+            except (OSError, RuntimeError, ValueError) as error:
                 raise StoreError(
                     f"the store at {generation} cannot be opened ({error}); "
                     "run 'politiraad build' to rebuild it"
