@@ -11,6 +11,7 @@ import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node, Variable
 
+from politiraad_graph.binding import term_to_sparql
 from politiraad_graph.store.base import (
     AskResult,
     GraphResult,
@@ -18,6 +19,7 @@ from politiraad_graph.store.base import (
     SelectResult,
     normalise_literal,
 )
+from politiraad_graph.store.killable import call_with_timeout
 
 # rdflib would otherwise fetch FROM <url> over the network while answering a query.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -71,7 +73,16 @@ class MemoryStore:
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
+        for value in (bindings or {}).values():
+            term_to_sparql(value)  # refuses what is not a valid term, as every backend does
         init = {Variable(k): v for k, v in (bindings or {}).items()}
+        if timeout is not None:
+            return call_with_timeout(lambda: self._query_quietly(text, init, max_rows), timeout)
+        return self._query_quietly(text, init, max_rows)
+
+    def _query_quietly(
+        self, text: str, init: dict[Variable, Node], max_rows: int | None
+    ) -> QueryResult:
         with warnings.catch_warnings():
             # rdflib 7.6 warns about its own use of Dataset.default_context while querying.
             warnings.filterwarnings("ignore", "Dataset.default_context", DeprecationWarning)

@@ -25,6 +25,7 @@ from politiraad_graph.store.base import (
     SelectResult,
     StoreError,
 )
+from politiraad_graph.store.killable import call_with_timeout
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 CURRENT = "current"
@@ -60,6 +61,13 @@ def to_rdflib(term: object) -> Node:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"unexpected term {term!r}")
+
+
+def _update_term(term: Node) -> str:
+    """Write a term for INSERT DATA, where blank nodes are allowed (as fresh ones)."""
+    if isinstance(term, BNode):
+        return "_:b" + "".join(ch if ch.isalnum() else "_" for ch in str(term))
+    return term_to_sparql(term)
 
 
 def _quads(graphs: Mapping[str, Graph]) -> Iterator[ox.Quad]:
@@ -158,20 +166,12 @@ class OxigraphStore:
         self._prune()
 
     def replace_graph(self, graph_name: str, data: Graph) -> None:
-        store = self._open()
         target = term_to_sparql(URIRef(graph_name))
-        staging = ox.NamedNode(f"{graph_name}#staging")
-        store.update(f"DROP SILENT GRAPH <{staging.value}>")
-        try:
-            store.extend(
-                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), staging)  # type: ignore[arg-type]
-                for s, p, o in data
-            )
-            # One update is one transaction: readers see the old graph or the new one.
-            store.update(f"MOVE SILENT <{staging.value}> TO {target}")
-        except BaseException:
-            store.update(f"DROP SILENT GRAPH <{staging.value}>")
-            raise
+        body = " .\n".join(" ".join(_update_term(term) for term in triple) for triple in data)
+        # One update is one transaction: readers see the old graph or the new one, never both.
+        self._open().update(
+            f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{body} }} }}"
+        )
 
     def query(
         self,
@@ -181,6 +181,26 @@ class OxigraphStore:
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
+        for value in (bindings or {}).values():
+            term_to_sparql(value)  # refuses what is not a valid term, as every backend does
+        if timeout is not None:
+            return call_with_timeout(
+                lambda: self._query_now(text, bindings, max_rows, fresh=True), timeout
+            )
+        return self._query_now(text, bindings, max_rows)
+
+    def _query_now(
+        self,
+        text: str,
+        bindings: Mapping[str, Node] | None,
+        max_rows: int | None,
+        *,
+        fresh: bool = False,
+    ) -> QueryResult:
+        if fresh:
+            # In a forked child, open the files anew rather than share the parent's handles.
+            self._store = None
+            self.read_only = True
         store = self._open()
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:

@@ -1,0 +1,897 @@
+"""A store on any SPARQL 1.1 server, over HTTP (tested against Debian's Virtuoso 7.2).
+
+How it keeps to the :class:`~politiraad_graph.store.base.GraphStore` contract on a server it does
+not own:
+
+* **Its own graphs only.** A server holds graphs the store did not write (Virtuoso keeps its
+  system graphs, such as ``virtrdf#`` with ~2,500 triples, in the same quad table, and its
+  default graph is the union of *every* graph). The store therefore records the graphs it wrote
+  in a small *manifest* graph (``urn:x-politiraad:store``) and sends every query with that list
+  as its dataset (``default-graph-uri`` and ``named-graph-uri`` protocol parameters). So a query
+  sees the union of the store's graphs, ``GRAPH ?g`` ranges over them, and neither foreign graphs
+  nor half-loaded staging graphs are ever seen. ``replace_all`` never touches a graph outside the
+  manifest (it must not: ``DROP ALL`` on Virtuoso would take its system graphs with it).
+* **Staged writes.** ``replace_graph`` and ``replace_all`` load the new content into fresh
+  staging graphs first (``INSERT DATA`` of at most ``chunk_triples`` triples a request, or Graph
+  Store Protocol ``POST`` when a GSP URL is set), then switch in **one** update request::
+
+      DROP SILENT GRAPH <g> ; MOVE SILENT <staging> TO <g> ; ... ; (manifest update)
+
+  A load that fails (a term that cannot be written, a data source that raises, a server error)
+  drops the staging graphs and leaves the old content and the manifest untouched.
+* **What is atomic on Virtuoso 7.2** (Debian 7.2.5; measured with a writer replacing a
+  20,000-triple graph ten times while a reader polled it with a GROUP BY count):
+
+  - a failed *load* leaves the old graph whole, on every server: nothing is switched until
+    every chunk is staged, and the staging graphs are dropped on failure (tested);
+  - the *switch* request is not one all-or-nothing transaction: an operation that fails
+    outright does not undo the ones before it in the same request (``DROP ...; INSERT ...;
+    CREATE GRAPH <existing>`` leaves the DROP and INSERT applied). The switch uses only
+    operations that do not fail on valid input (``DROP SILENT``, ``MOVE SILENT``,
+    ``INSERT``/``DELETE DATA``). A switch that waits too long for readers' locks fails with
+    ``SR171 Transaction timed out`` and *is* rolled back whole (old graph intact, observed); the
+    store retries it (``switch_attempts``, back-off 0.5/1/2 s), but only after checking that
+    every staging graph is still whole, and otherwise raises a StoreError saying the store may
+    hold part of the new content;
+  - it is **not atomic for readers**: Virtuoso reads at *read committed* without snapshots, so
+    a query running while the ``MOVE`` commits can see part of the old and part of the new graph
+    (measured: about one read per switch saw a mix such as 9,000 old + 11,001 new triples;
+    10 of 49 reads in one run). Under that constant read load a switch took ~30 s (lock
+    waits; ~1 s without readers) and some attempts hit SR171.
+
+  A server with real update transactions and snapshot reads (Oxigraph, Jena TDB2 under Fuseki)
+  makes the switch atomic for readers; Virtuoso does not, and no client can fix that. Rebuild a
+  Virtuoso store while nobody reads it, or behind a second server that readers are switched to.
+* **Virtuoso quirks handled.** Its SPARQL compiler runs out of parser stack at about 5,000
+  triples in one ``INSERT DATA`` (hence ``chunk_triples`` = 1,000); blank nodes are kept in one
+  request per connected group so chunking does not split them; results come back with
+  ``typed-literal`` JSON terms, ``xsd:string`` datatypes and language tags in any case, which are
+  normalised (plain literals, lower-case tags: equal to what Oxigraph returns); a query that hits
+  Virtuoso's anytime limit (``MaxQueryExecutionTime``, or the per-request ``timeout`` the store
+  sends) answers HTTP 200 with *incomplete* results and the header ``X-SQL-State: S1TAT`` - the
+  store raises :class:`QueryTimeout` instead of returning them; a query whose *estimated* cost
+  is over ``MaxQueryCostEstimationTime`` is refused up front, which is also a QueryTimeout;
+  ``DESCRIBE`` there also gives the triples a resource is the object of and stops at blank
+  nodes, so the store asks Virtuoso for the Concise Bounded Description (``DEFINE
+  sql:describe-mode "CBD"``), which is what Oxigraph and rdflib give. Virtuoso keeps only its
+  own form of a typed value (``"1.50"^^xsd:decimal`` comes back as ``"1.5"``, ``"007"`` as
+  ``"7"``, ``"1e3"^^xsd:double`` as ``"1000.0"``), refuses ``"TRUE"^^xsd:boolean``, ill-typed
+  literals (``"abc"^^xsd:integer``) and every ``xsd:duration``: checksums agree with the other
+  backends for data written in canonical form, which is what rdflib's Turtle parser gives for
+  the project's numbers, dates, times and booleans.
+  Virtuoso cuts every result (rows of a SELECT, triples of a CONSTRUCT) at ``ResultSetMaxRows``
+  (Debian: 10,000) **without saying so**. The store cannot see the cut on a SELECT: configure the
+  server with ``ResultSetMaxRows`` above any result the project asks for (the test server uses
+  1,000,000,000). ``dump_nquads`` does check: it compares each graph's CONSTRUCT with its COUNT
+  and raises :class:`StoreError` if the server cut it.
+* **Time limits.** ``timeout`` is enforced client-side (the socket timeout of SPARQLWrapper's
+  request; Virtuoso sends nothing before the result is complete, so this is the limit on the
+  whole answer) and raises :class:`QueryTimeout`. On Virtuoso the store also asks the server to
+  stop after the same time (``timeout`` parameter, in ms), so an abandoned query does not go on
+  using the server.
+* **Credentials** come from the configuration and are answered for HTTP Digest (Virtuoso's
+  ``/sparql-auth``) or Basic, whichever the server asks for, through a password manager private
+  to the store (not SPARQLWrapper's, which installs a process-wide opener and prints the
+  password in its ``str()``). The password is not kept in an attribute and never appears in a
+  repr, a log line or an exception message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from http.client import HTTPResponse
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.Wrapper import QueryResult as WrapperResult
+
+from politiraad_graph.binding import BindingError, bind_values, term_to_sparql
+from politiraad_graph.store.base import (
+    AskResult,
+    GraphResult,
+    QueryResult,
+    QueryTimeout,
+    SelectResult,
+    StoreError,
+    normalise_literal,
+)
+
+log = logging.getLogger(__name__)
+
+MANIFEST_GRAPH = "urn:x-politiraad:store"
+_HAS_GRAPH = "urn:x-politiraad:store#graph"
+_STAGING_PREFIX = "urn:x-politiraad:staging:"
+# Named in the dataset of a query when the store has no graph yet, so the server's own default
+# graph (on Virtuoso: every graph it holds) is not used instead.
+_EMPTY_GRAPH = "urn:x-politiraad:empty"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_NTRIPLES = "application/n-triples"
+_ACCEPT_GRAPH = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
+_BODY_EXCERPT = 600
+_RETRYABLE = re.compile(r"SR171|Transaction timed out|40001|[Dd]eadlock")
+
+_QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_UPDATE_WORDS = {
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "CREATE",
+    "DROP",
+    "COPY",
+    "MOVE",
+    "ADD",
+    "WITH",
+}
+_FORM_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def query_form(text: str) -> str:
+    """Return SELECT, ASK, CONSTRUCT or DESCRIBE; refuse an update or an unknown form.
+
+    >>> query_form("PREFIX ex: <http://x/> # SELECT\\nASK { ?s ex:p 'DROP' }")
+    'ASK'
+    >>> query_form("DROP ALL")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    StoreError: not a query: an update (DROP) cannot be run as a query
+    """
+    for match in _FORM_TOKEN.finditer(text):
+        if match.lastgroup != "word":
+            continue
+        word = match.group().upper()
+        if word in _QUERY_FORMS:
+            return word
+        if word in _UPDATE_WORDS:
+            raise StoreError(f"not a query: an update ({word}) cannot be run as a query")
+    raise StoreError("not a query: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+
+
+def safe_url(url: str) -> str:
+    """Return the URL without any user name or password in it, for messages and logs.
+
+    >>> safe_url("http://me:secret@127.0.0.1:8890/sparql-auth")
+    'http://127.0.0.1:8890/sparql-auth'
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=host))
+
+
+def plain_term(term: Node) -> Node:
+    """Return the term as every backend answers it: xsd:string dropped, language tag lower case.
+
+    >>> plain_term(Literal("x", lang="nb-NO")).language
+    'nb-no'
+    """
+    if isinstance(term, Literal):
+        if term.language:
+            return Literal(str(term), lang=term.language.lower())
+        return normalise_literal(term)
+    return term
+
+
+def _term_from_json(value: Mapping[str, Any]) -> Node:
+    kind = value.get("type")
+    text = str(value.get("value", ""))
+    if kind == "uri":
+        return URIRef(text)
+    if kind == "bnode":
+        return BNode(text.removeprefix("nodeID://").removeprefix("_:"))
+    if kind in {"literal", "typed-literal"}:
+        language = value.get("xml:lang") or value.get("lang")
+        if language:
+            return Literal(text, lang=str(language).lower())
+        datatype = value.get("datatype")
+        if datatype and datatype not in {_XSD_STRING, _RDF_LANGSTRING}:
+            return Literal(text, datatype=URIRef(str(datatype)))
+        return Literal(text)
+    raise StoreError(f"the server returned a term of unknown type {kind!r}")
+
+
+def _term_to_ntriples(term: Node, labels: dict[BNode, str]) -> str:
+    """Write one term of data in N-Triples syntax (which is also SPARQL and Turtle syntax)."""
+    if isinstance(term, BNode):
+        label = labels.get(term)
+        if label is None:
+            label = labels[term] = f"b{len(labels)}"
+        return f"_:{label}"
+    if isinstance(term, Literal) and not term.language and str(term.datatype) == _XSD_STRING:
+        return term_to_sparql(Literal(str(term)))
+    return term_to_sparql(term)
+
+
+Triple = tuple[Node, Node, Node]
+
+
+def _insert_request(target: str, chunk: Sequence[Triple]) -> str:
+    """Write one chunk of triples as an update that inserts them into the graph ``target``.
+
+    Without blank nodes: ``INSERT DATA``. With them (Virtuoso refuses blank nodes in ``INSERT
+    DATA``): a template with one fresh blank node per label, in which every typed literal is
+    built by ``STRDT`` in the WHERE clause, because Virtuoso 7.2 cannot read some typed constants
+    in a template (``"10:00:00"^^xsd:time`` fails there, and is read fine everywhere else).
+
+    >>> b = BNode()
+    >>> print(_insert_request("<http://x/g>", [(b, URIRef("http://x/p"), Literal(1))]))
+    INSERT { GRAPH <http://x/g> {
+    _:b0 <http://x/p> ?v0 .
+    } } WHERE { BIND(STRDT("1", <http://www.w3.org/2001/XMLSchema#integer>) AS ?v0) }
+    """
+    labels: dict[BNode, str] = {}
+    if not any(isinstance(t, BNode) for triple in chunk for t in triple):
+        body = "\n".join(
+            " ".join(_term_to_ntriples(t, labels) for t in triple) + " ." for triple in chunk
+        )
+        return f"INSERT DATA {{ GRAPH {target} {{\n{body}\n}} }}"
+    binds: list[str] = []
+    lines: list[str] = []
+    for triple in chunk:
+        terms: list[str] = []
+        for term in triple:
+            if (
+                isinstance(term, Literal)
+                and term.datatype is not None
+                and not term.language
+                and str(term.datatype) != _XSD_STRING
+            ):
+                variable = f"?v{len(binds)}"
+                lexical = term_to_sparql(Literal(str(term)))
+                datatype = term_to_sparql(URIRef(str(term.datatype)))
+                binds.append(f"BIND(STRDT({lexical}, {datatype}) AS {variable})")
+                terms.append(variable)
+            else:
+                terms.append(_term_to_ntriples(term, labels))
+        lines.append(" ".join(terms) + " .")
+    body = "\n".join(lines)
+    return f"INSERT {{ GRAPH {target} {{\n{body}\n}} }} WHERE {{ {' '.join(binds)} }}"
+
+
+def chunk_triples(triples: Iterable[Triple], size: int) -> Iterator[list[Triple]]:
+    """Split triples into chunks of about ``size``, keeping blank-node-connected triples together.
+
+    A blank node label is scoped to one request, so triples that share a blank node (directly or
+    through other blank nodes) must travel in the same chunk; such a group larger than ``size``
+    makes a chunk of its own.
+
+    >>> a, p, b = URIRef("http://x/a"), URIRef("http://x/p"), BNode()
+    >>> data = [(a, p, b), (b, p, Literal(1)), (a, p, a)]
+    >>> [len(c) for c in chunk_triples(data, 1)]
+    [1, 2]
+    """
+    parent: dict[BNode, BNode] = {}
+
+    def find(node: BNode) -> BNode:
+        root = node
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    plain: list[Triple] = []
+    linked: list[tuple[BNode, Triple]] = []
+    for triple in triples:
+        bnodes = [t for t in triple if isinstance(t, BNode)]
+        if not bnodes:
+            plain.append(triple)
+            if len(plain) >= size:
+                yield plain
+                plain = []
+            continue
+        first = find(bnodes[0])
+        for other in bnodes[1:]:
+            root = find(other)
+            if root != first:
+                parent[root] = first
+        linked.append((bnodes[0], triple))
+    groups: dict[BNode, list[Triple]] = {}
+    for node, triple in linked:
+        groups.setdefault(find(node), []).append(triple)
+    chunk = plain
+    for group in groups.values():
+        if chunk and len(chunk) + len(group) > size:
+            yield chunk
+            chunk = []
+        chunk.extend(group)
+    if chunk:
+        yield chunk
+
+
+class _Wrapper(SPARQLWrapper):
+    """SPARQLWrapper sending through the store's own opener (its credentials, its timeout)."""
+
+    def __init__(self, endpoint: str, opener: urllib.request.OpenerDirector) -> None:
+        super().__init__(endpoint)
+        self._opener = opener
+        self._timeout: float | None = None
+
+    def set_timeout(self, seconds: float | None) -> None:
+        # SPARQLWrapper.setTimeout truncates to whole seconds (0.5 s would mean no limit).
+        self._timeout = seconds
+        self.timeout = None
+
+    def _query(self) -> tuple[HTTPResponse, str]:
+        request = self._createRequest()
+        if self._timeout is None:
+            response = self._opener.open(request)
+        else:
+            response = self._opener.open(request, timeout=self._timeout)
+        return response, self.returnFormat
+
+    def __str__(self) -> str:
+        return f"<SPARQL request to {safe_url(self.endpoint)}>"
+
+    __repr__ = __str__
+
+
+def _answered(answer: Any, request: urllib.request.Request, response: Any, *args: Any) -> Any:
+    """Run an auth handler's answer to a 401 and close the 401 response once it is answered.
+
+    urllib leaves the challenge's response open when it retries with credentials, which leaks a
+    socket per authenticated request (a ResourceWarning at garbage collection).
+    """
+    try:
+        result = answer(request, response, *args)
+    except BaseException:
+        response.close()
+        raise
+    if result is not None:
+        response.close()
+    return result
+
+
+class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
+    def http_error_401(self, req: Any, fp: Any, code: Any, msg: Any, headers: Any) -> Any:
+        return _answered(super().http_error_401, req, fp, code, msg, headers)
+
+
+class _BasicAuth(urllib.request.HTTPBasicAuthHandler):
+    def http_error_401(self, req: Any, fp: Any, code: Any, msg: Any, headers: Any) -> Any:
+        return _answered(super().http_error_401, req, fp, code, msg, headers)
+
+
+class SparqlStore:
+    """Named graphs on a SPARQL 1.1 server; queries see the union of the store's graphs."""
+
+    name = "sparql"
+
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        update_url: str | None = None,
+        gsp_url: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        chunk_triples: int = 1000,
+        gsp_chunk_triples: int = 50_000,
+        io_timeout: float = 600.0,
+        manifest_graph: str = MANIFEST_GRAPH,
+        graph_list_ttl: float = 0.0,
+        switch_attempts: int = 4,
+    ) -> None:
+        """Connect to the server at ``query_url`` (no request is made yet).
+
+        ``graph_list_ttl`` is how long, in seconds, the list of the store's graphs may be reused
+        before a query asks the server again; 0 (the default) asks before every query, which
+        costs one small request but means a graph added by another process is seen at once.
+        """
+        if not query_url:
+            raise StoreError("the sparql store needs sparql_query_url")
+        if chunk_triples < 1 or gsp_chunk_triples < 1:
+            raise ValueError("chunk sizes must be positive")
+        self.query_url = query_url
+        self.update_url = update_url or query_url
+        self.gsp_url = gsp_url or None
+        self.user = user or None
+        self.chunk_triples = chunk_triples
+        self.gsp_chunk_triples = gsp_chunk_triples
+        self.io_timeout = io_timeout
+        self.manifest_graph = manifest_graph
+        self.graph_list_ttl = graph_list_ttl
+        self.switch_attempts = max(1, switch_attempts)
+        self._graphs: tuple[float, list[str]] | None = None
+        self._virtuoso: bool | None = None
+        self._opener = self._make_opener(user, password)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> SparqlStore:
+        """Open the store the settings ``sparql_*`` describe."""
+        return cls(
+            str(config.get("sparql_query_url") or ""),
+            update_url=str(config.get("sparql_update_url") or "") or None,
+            gsp_url=str(config.get("sparql_gsp_url") or "") or None,
+            user=str(config.get("sparql_user") or "") or None,
+            password=str(config.get("sparql_password") or "") or None,
+        )
+
+    def _make_opener(self, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
+        handlers: list[urllib.request.BaseHandler] = []
+        if user and password is not None:
+            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in {self.query_url, self.update_url, self.gsp_url}:
+                if url:
+                    manager.add_password(None, url, user, password)
+            # Digest before Basic: each answers only the scheme the server's challenge names.
+            handlers.append(_DigestAuth(manager))
+            handlers.append(_BasicAuth(manager))
+        return urllib.request.build_opener(*handlers)
+
+    def __repr__(self) -> str:
+        return (
+            f"SparqlStore(query_url={safe_url(self.query_url)!r}, "
+            f"update_url={safe_url(self.update_url)!r}, "
+            f"gsp_url={safe_url(self.gsp_url) if self.gsp_url else None!r}, user={self.user!r})"
+        )
+
+    # -- HTTP ----------------------------------------------------------------------------------
+
+    def _fail(self, what: str, url: str, error: BaseException) -> StoreError:
+        if isinstance(error, urllib.error.HTTPError):
+            try:
+                body = error.read().decode("utf-8", "replace") if error.fp else ""
+            except Exception:  # pragma: no cover - a broken error body
+                body = ""
+            finally:
+                error.close()
+            excerpt = " ".join(body.split())[:_BODY_EXCERPT]
+            message = f"{what} at {safe_url(url)} failed: HTTP {error.code} {error.reason}"
+            if "exceeds the limit" in body and "estimated execution time" in body:
+                return QueryTimeout(f"{message}: the server refused it as too slow: {excerpt}")
+            return StoreError(f"{message}: {excerpt}" if excerpt else message)
+        reason = getattr(error, "reason", error)
+        return StoreError(f"{what} at {safe_url(url)} failed: {reason}")
+
+    def _note_server(self, headers: Mapping[str, str] | Any) -> None:
+        if self._virtuoso is None:
+            server = headers.get("Server") or ""
+            self._virtuoso = str(server).startswith("Virtuoso")
+
+    def _request(
+        self,
+        text: str,
+        *,
+        update: bool,
+        accept: str,
+        dataset: Sequence[str] | None = None,
+        named: Sequence[str] | None = None,
+        timeout: float | None = None,
+        form: str = "SELECT",
+    ) -> tuple[bytes, str]:
+        """POST one query or update through SPARQLWrapper; return the body and its media type."""
+        url = self.update_url if update else self.query_url
+        wrapper = _Wrapper(self.query_url, self._opener)
+        wrapper.updateEndpoint = self.update_url
+        wrapper.setMethod(POST)
+        wrapper.setOnlyConneg(True)
+        # The format only decides SPARQLWrapper's default Accept header (replaced below); a
+        # format it does not expect for the query form makes it warn.
+        wrapper.setReturnFormat(TURTLE if form in {"CONSTRUCT", "DESCRIBE"} else JSON)
+        # Set directly: SPARQLWrapper's own guess of the form warns on text it does not parse
+        # and would send anything that looks like an update to the update endpoint.
+        wrapper.queryString = text
+        wrapper.queryType = "INSERT" if update else form
+        for graph in dataset or ():
+            wrapper.addParameter("default-graph-uri", graph)
+        for graph in named or ():
+            wrapper.addParameter("named-graph-uri", graph)
+        if timeout is not None and self._virtuoso and not update:
+            wrapper.addParameter("timeout", str(self._server_timeout_ms(timeout)))
+        wrapper.addCustomHttpHeader("Accept", accept)
+        wrapper.set_timeout(timeout if timeout is not None else self.io_timeout)
+        what = "update" if update else "query"
+        started = time.monotonic()
+        try:
+            response: HTTPResponse = WrapperResult(wrapper._query()).response
+            with response:
+                headers = response.headers
+                self._note_server(headers)
+                body = response.read()
+        except urllib.error.HTTPError as error:
+            self._note_server(error.headers)
+            raise self._fail(what, url, error) from None
+        except TimeoutError as error:
+            raise self._timeout_error(what, url, timeout) from error
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                raise self._timeout_error(what, url, timeout) from error
+            raise self._fail(what, url, error) from None
+        except OSError as error:
+            raise self._fail(what, url, error) from None
+        elapsed = time.monotonic() - started
+        log.debug("%s at %s: %d bytes in %.3f s", what, safe_url(url), len(body), elapsed)
+        state = headers.get("X-SQL-State") or ""
+        if state:
+            message = headers.get("X-SQL-Message") or ""
+            raise QueryTimeout(
+                f"{what} at {safe_url(url)} was cut short by the server after {elapsed:.1f} s "
+                f"({state}: {' '.join(message.split())[:200]}); its partial result is discarded"
+            )
+        return body, headers.get_content_type()
+
+    def _server_timeout_ms(self, timeout: float) -> int:
+        """The time limit asked of Virtuoso (its ``timeout`` parameter is in milliseconds)."""
+        return max(1, int(timeout * 1000))
+
+    def _timeout_error(self, what: str, url: str, timeout: float | None) -> QueryTimeout:
+        limit = timeout if timeout is not None else self.io_timeout
+        return QueryTimeout(f"{what} at {safe_url(url)} ran past its time limit of {limit:g} s")
+
+    def _update(self, text: str) -> None:
+        self._request(text, update=True, accept="application/sparql-results+json, */*;q=0.1")
+
+    def _select(
+        self,
+        text: str,
+        *,
+        dataset: Sequence[str] | None = None,
+        named: Sequence[str] | None = None,
+        timeout: float | None = None,
+    ) -> SelectResult:
+        body, _ = self._request(
+            text,
+            update=False,
+            accept="application/sparql-results+json",
+            dataset=dataset,
+            named=named,
+            timeout=timeout,
+            form="SELECT",
+        )
+        return _parse_select(body)
+
+    def _construct(
+        self,
+        text: str,
+        *,
+        form: str = "CONSTRUCT",
+        dataset: Sequence[str] | None = None,
+        named: Sequence[str] | None = None,
+        timeout: float | None = None,
+    ) -> Graph:
+        body, media = self._request(
+            text,
+            update=False,
+            accept=_ACCEPT_GRAPH,
+            dataset=dataset,
+            named=named,
+            timeout=timeout,
+            form=form,
+        )
+        return _parse_graph(body, media)
+
+    # -- the store's graphs --------------------------------------------------------------------
+
+    def _dataset(self) -> list[str]:
+        return self.graph_names() or [_EMPTY_GRAPH]
+
+    def graph_names(self) -> list[str]:
+        if self._graphs is not None and time.monotonic() - self._graphs[0] < self.graph_list_ttl:
+            return list(self._graphs[1])
+        result = self._select(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH <{self.manifest_graph}> "
+            f"{{ <{self.manifest_graph}> <{_HAS_GRAPH}> ?g }} }}",
+            named=[self.manifest_graph],
+        )
+        names = sorted(str(row["g"]) for row in result.rows if isinstance(row.get("g"), URIRef))
+        self._graphs = (time.monotonic(), names)
+        return list(names)
+
+    def _forget_graphs(self) -> None:
+        self._graphs = None
+
+    def count(self, graph_name: str | None = None) -> int:
+        if graph_name is not None:
+            target = term_to_sparql(URIRef(graph_name))
+            rows = self._select(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}",
+                named=[graph_name],
+            ).rows
+            return int(str(rows[0]["n"])) if rows else 0
+        return sum(self._counts().values())
+
+    def _counts(self) -> dict[str, int]:
+        names = self.graph_names()
+        if not names:
+            return {}
+        rows = self._select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            named=names,
+        ).rows
+        return {str(row["g"]): int(str(row["n"])) for row in rows}
+
+    def dump_nquads(self) -> bytes:
+        counts = self._counts()
+        lines: list[str] = []
+        for name in sorted(counts):
+            target = term_to_sparql(URIRef(name))
+            graph = self._construct(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}",
+                named=[name],
+            )
+            if len(graph) != counts[name]:
+                raise StoreError(
+                    f"the server returned {len(graph)} of the {counts[name]} triples of <{name}>: "
+                    "it cuts results (Virtuoso: raise ResultSetMaxRows in virtuoso.ini)"
+                )
+            labels: dict[BNode, str] = {}
+            for s, p, o in graph:
+                terms = " ".join(_term_to_ntriples(plain_term(t), labels) for t in (s, p, o))
+                lines.append(f"{terms} {target} .\n")
+        lines.sort()
+        return "".join(lines).encode("utf-8")
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def query(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Node] | None = None,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        if bindings:
+            text = bind_values(text, bindings)
+        form = query_form(text)
+        if timeout is not None and timeout <= 0:
+            raise QueryTimeout("the time limit was used up before the query started")
+        started = time.monotonic()
+        dataset = self._dataset()
+        if timeout is not None:
+            timeout = max(0.001, timeout - (time.monotonic() - started))
+        if form == "ASK":
+            body, _ = self._request(
+                text,
+                update=False,
+                accept="application/sparql-results+json",
+                dataset=dataset,
+                named=dataset,
+                timeout=timeout,
+                form=form,
+            )
+            return _parse_ask(body)
+        if form == "DESCRIBE" and self._virtuoso:
+            # Virtuoso describes a resource by the triples it is subject *and object* of, and
+            # does not follow blank nodes; this asks for the Concise Bounded Description that
+            # Oxigraph and rdflib give.
+            text = f'DEFINE sql:describe-mode "CBD"\n{text}'
+        if form in {"CONSTRUCT", "DESCRIBE"}:
+            graph = self._construct(
+                text, form=form, dataset=dataset, named=dataset, timeout=timeout
+            )
+            return GraphResult(graph)
+        result = self._select(text, dataset=dataset, named=dataset, timeout=timeout)
+        if max_rows is not None and len(result.rows) > max_rows:
+            return SelectResult(result.variables, result.rows[:max_rows])
+        return result
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def _stage(self, staging: str, data: Graph) -> int:
+        """Load the triples into the staging graph; return how many were sent."""
+        sent = 0
+        target = term_to_sparql(URIRef(staging))
+        if self.gsp_url:
+            for chunk in chunk_triples(data, self.gsp_chunk_triples):
+                labels: dict[BNode, str] = {}
+                body = "".join(
+                    " ".join(_term_to_ntriples(t, labels) for t in triple) + " .\n"
+                    for triple in chunk
+                )
+                self._gsp_post(staging, body.encode("utf-8"))
+                sent += len(chunk)
+            return sent
+        for chunk in chunk_triples(data, self.chunk_triples):
+            self._update(_insert_request(target, chunk))
+            sent += len(chunk)
+        return sent
+
+    def _gsp_post(self, graph: str, body: bytes) -> None:
+        assert self.gsp_url is not None
+        separator = "&" if "?" in self.gsp_url else "?"
+        url = f"{self.gsp_url}{separator}{urllib.parse.urlencode({'graph': graph})}"
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="POST",
+            # N-Triples is Turtle, and every Graph Store Protocol server reads Turtle.
+            headers={"Content-Type": "text/turtle; charset=utf-8"},
+        )
+        try:
+            with self._opener.open(request, timeout=self.io_timeout) as response:
+                self._note_server(response.headers)
+                response.read()
+        except urllib.error.HTTPError as error:
+            raise self._fail("Graph Store Protocol POST", self.gsp_url, error) from None
+        except OSError as error:
+            raise self._fail("Graph Store Protocol POST", self.gsp_url, error) from None
+
+    def _drop_silently(self, graphs: Iterable[str]) -> None:
+        operations = [f"DROP SILENT GRAPH {term_to_sparql(URIRef(g))}" for g in graphs]
+        if not operations:
+            return
+        try:
+            self._update(" ;\n".join(operations))
+        except StoreError as error:  # the original failure matters more
+            log.warning("could not drop staging graphs: %s", error)
+
+    def _staging_name(self, token: str, index: int) -> str:
+        return f"{_STAGING_PREFIX}{token}:{index}"
+
+    def _switch(
+        self,
+        moves: Mapping[str, str | None],
+        *,
+        drops: Iterable[str] = (),
+        listed: Iterable[str] = (),
+        unlisted: Iterable[str] = (),
+        new_manifest: bool = False,
+        staged: Mapping[str, int] | None = None,
+    ) -> None:
+        """Swap staged graphs in and update the manifest, in one update request.
+
+        ``moves`` maps each target graph to its staging graph (None: the target becomes empty);
+        ``drops`` are graphs to remove; ``listed``/``unlisted`` are added to/removed from the
+        manifest, which is first emptied when ``new_manifest`` is set; ``staged`` gives the
+        number of triples in each staging graph, to check before a retry.
+        """
+        operations = [f"DROP SILENT GRAPH {term_to_sparql(URIRef(g))}" for g in drops]
+        for graph, staging in moves.items():
+            target = term_to_sparql(URIRef(graph))
+            operations.append(f"DROP SILENT GRAPH {target}")
+            if staging is not None:
+                operations.append(f"MOVE SILENT GRAPH <{staging}> TO GRAPH {target}")
+        manifest = term_to_sparql(URIRef(self.manifest_graph))
+        has = f"{manifest} <{_HAS_GRAPH}>"
+        if new_manifest:
+            operations.append(f"DROP SILENT GRAPH {manifest}")
+        removed = " ".join(f"{has} {term_to_sparql(URIRef(g))} ." for g in unlisted)
+        if removed:
+            operations.append(f"DELETE DATA {{ GRAPH {manifest} {{ {removed} }} }}")
+        added = " ".join(f"{has} {term_to_sparql(URIRef(g))} ." for g in listed)
+        if added:
+            operations.append(f"INSERT DATA {{ GRAPH {manifest} {{ {added} }} }}")
+        text = " ;\n".join(operations)
+        staged = staged or {}
+        for attempt in range(self.switch_attempts):
+            try:
+                self._update(text)
+                return
+            except StoreError as error:
+                if attempt + 1 == self.switch_attempts or not _RETRYABLE.search(str(error)):
+                    raise
+                # Virtuoso gives up a write that waits too long for readers' locks ("SR171
+                # Transaction timed out") and rolls it back. Try again only if every staging
+                # graph is still whole, i.e. no MOVE of this request took effect.
+                for staging, expected in staged.items():
+                    if self.count(staging) != expected:
+                        raise StoreError(
+                            f"the switch to the new graphs failed part-way ({error}); "
+                            "the store may now hold part of the new content: load it again"
+                        ) from error
+                log.warning("switch retried (attempt %d): %s", attempt + 2, error)
+                time.sleep(0.5 * 2**attempt)
+
+    def replace_graph(self, graph_name: str, data: Graph) -> None:
+        target = URIRef(graph_name)
+        term_to_sparql(target)  # refuse an invalid graph name before loading anything
+        if graph_name == self.manifest_graph or graph_name.startswith(_STAGING_PREFIX):
+            raise BindingError(f"<{graph_name}> is reserved for the store's own bookkeeping")
+        staging = self._staging_name(uuid.uuid4().hex, 0)
+        self._forget_graphs()
+        # The manifest is written only when the graph comes or goes: every query reads it.
+        listed = graph_name in self.graph_names()
+        try:
+            sent = self._stage(staging, data)
+            if sent:
+                self._switch(
+                    {graph_name: staging},
+                    listed=[] if listed else [graph_name],
+                    staged={staging: sent},
+                )
+            else:
+                self._switch({graph_name: None}, unlisted=[graph_name] if listed else [])
+        except BaseException:
+            self._drop_silently([staging])
+            raise
+        finally:
+            self._forget_graphs()
+
+    def replace_all(self, graphs: Mapping[str, Graph]) -> None:
+        for name in graphs:
+            term_to_sparql(URIRef(name))
+            if name == self.manifest_graph or name.startswith(_STAGING_PREFIX):
+                raise BindingError(f"<{name}> is reserved for the store's own bookkeeping")
+        self._forget_graphs()
+        old = self.graph_names()
+        token = uuid.uuid4().hex
+        staged: dict[str, str | None] = {}
+        sizes: dict[str, int] = {}
+        try:
+            for index, (name, data) in enumerate(graphs.items()):
+                staging = self._staging_name(token, index)
+                staged[name] = staging
+                sizes[staging] = self._stage(staging, data)
+                if not sizes[staging]:
+                    staged[name] = None
+                    del sizes[staging]
+            self._switch(
+                staged,
+                drops=[g for g in old if g not in graphs],
+                listed=[name for name, staging in staged.items() if staging is not None],
+                new_manifest=True,
+                staged=sizes,
+            )
+        except BaseException:
+            self._drop_silently(s for s in staged.values() if s is not None)
+            raise
+        finally:
+            self._forget_graphs()
+
+    def close(self) -> None:
+        self._forget_graphs()
+
+
+def _parse_json(body: bytes) -> dict[str, Any]:
+    try:
+        parsed = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise StoreError(f"the server's answer is not SPARQL JSON results: {error}") from None
+    if not isinstance(parsed, dict):
+        raise StoreError("the server's answer is not SPARQL JSON results")
+    return parsed
+
+
+def _parse_select(body: bytes) -> SelectResult:
+    parsed = _parse_json(body)
+    variables = tuple(str(v) for v in parsed.get("head", {}).get("vars", []))
+    rows: list[dict[str, Node]] = []
+    for binding in parsed.get("results", {}).get("bindings", []):
+        rows.append({str(k): _term_from_json(v) for k, v in binding.items()})
+    return SelectResult(variables, rows)
+
+
+def _parse_ask(body: bytes) -> AskResult:
+    parsed = _parse_json(body)
+    value = parsed.get("boolean")
+    if not isinstance(value, bool):
+        raise StoreError("the server's answer to ASK has no boolean")
+    return AskResult(value)
+
+
+def _parse_graph(body: bytes, media: str) -> Graph:
+    fmt = "turtle" if media in {"text/turtle", "application/x-turtle"} else "nt"
+    raw = Graph()
+    try:
+        raw.parse(data=body.decode("utf-8"), format=fmt)
+    except Exception as error:
+        raise StoreError(f"the server's {media} answer could not be read: {error}") from None
+    graph = Graph()
+    for s, p, o in raw:
+        graph.add((s, p, plain_term(o)))
+    return graph
