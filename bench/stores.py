@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -116,7 +117,10 @@ def _run_backend(backend: str, corpus_path: Path, repeat: int, budget: float) ->
         from politiraad_graph.store import open_store
         from politiraad_graph.store.base import AskResult, GraphResult
 
-        config = load_config({"store": backend, "store_path": str(work / "store")})
+        if backend == "sparql":
+            config = json.loads(os.environ["POLITIRAAD_BENCH_SPARQL"])
+        else:
+            config = load_config({"store": backend, "store_path": str(work / "store")})
         our = open_store(config)
         if backend == "oxigraph":
             with gzip.open(corpus_path, "rb") as handle:
@@ -191,12 +195,47 @@ def _validation(corpus_path: Path) -> dict[str, float]:
     }
 
 
-def _child(args: list[str]) -> dict[str, Any]:
+def _child(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     command = [sys.executable, "-m", "bench.stores", "--child", *args]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=PROJECT_ROOT)
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **(env or {})},
+    )
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _with_virtuoso(child_args: list[str]) -> dict[str, Any]:
+    """Measure the remote store against a fresh Virtuoso of our own on loopback."""
+    from bench.virtuoso import VirtuosoUnavailable, start
+
+    with tempfile.TemporaryDirectory(prefix="bench-virtuoso-") as folder:
+        try:
+            running = start(Path(folder))
+        except VirtuosoUnavailable as error:
+            return {"error": str(error)}
+        try:
+            config = json.dumps(running.server.config())
+            result = _child(child_args, {"POLITIRAAD_BENCH_SPARQL": config})
+            result["server_rss_mib"] = _rss_mib(running.process.pid)
+            return result
+        finally:
+            running.stop()
+
+
+def _rss_mib(pid: int) -> float | None:
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        return None
+    for line in status.read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return None
 
 
 def _geomean(values: list[float]) -> float | None:
@@ -267,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--sizes", default="10000,100000,1000000", help="corpus sizes in quads")
-    parser.add_argument("--backends", default="raw-disk,raw-memory,oxigraph,memory")
+    parser.add_argument("--backends", default="raw-disk,raw-memory,oxigraph,memory,sparql")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per query at most")
     parser.add_argument("--memory-max", type=int, default=1_000_000, help="largest size for rdflib")
@@ -296,9 +335,11 @@ def main(argv: list[str] | None = None) -> int:
             if backend == "memory" and size > args.memory_max:
                 continue
             print(f"{meetings} meetings: {backend} ...", file=sys.stderr, flush=True)
-            entry["backends"][backend] = _child(
-                [backend, str(path), str(args.repeat), str(args.budget)]
-            )
+            child_args = [backend, str(path), str(args.repeat), str(args.budget)]
+            if backend == "sparql":
+                entry["backends"][backend] = _with_virtuoso(child_args)
+            else:
+                entry["backends"][backend] = _child(child_args)
         first = next((r for r in entry["backends"].values() if "quads" in r), {})
         entry["quads"] = first.get("quads")
         entry["ratios"] = {

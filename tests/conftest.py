@@ -117,12 +117,12 @@ def pages_live_server(pages_app: Flask) -> Iterator[str]:
 # ---- END pages fixtures ------------------------------------------------------------------------
 
 
-# ---- BEGIN virtuoso fixture (SparqlStore tests; the code is in tests/virtuoso.py) -------------
+# ---- BEGIN virtuoso fixture (SparqlStore tests; the code is in bench/virtuoso.py) -------------
 # A Virtuoso of this test session's own (one per xdist worker that asks for it) on free
 # loopback ports, stopped at the end. Skips when virtuoso-t is missing; fails instead if
 # POLITIRAAD_REQUIRE_VIRTUOSO=1.
 
-from virtuoso import VirtuosoServer, serve  # noqa: E402
+from bench.virtuoso import VirtuosoServer, serve  # noqa: E402
 
 
 @pytest.fixture(scope="session")

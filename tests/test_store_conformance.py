@@ -34,8 +34,8 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.term import Node
-from virtuoso import VirtuosoServer
 
+from bench.virtuoso import VirtuosoServer
 from politiraad_graph.binding import BindingError
 from politiraad_graph.store.base import (
     AskResult,
