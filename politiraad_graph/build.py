@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Mapping
@@ -111,7 +112,9 @@ def _skolemised(graph: Graph) -> Graph:
     if not any(isinstance(term, BNode) for triple in graph for term in triple):
         return graph
     canonical = to_canonical_graph(graph)
-    skolem = canonical.skolemize(authority=BASE, basepath=".well-known/genid/")
+    # The graph's name is part of the IRI: equal blank nodes in two graphs are not one thing.
+    scope = hashlib.sha256(str(graph.identifier).encode()).hexdigest()[:12]
+    skolem = canonical.skolemize(authority=BASE, basepath=f".well-known/genid/{scope}-")
     out = Graph(identifier=graph.identifier)
     out += skolem
     return out
