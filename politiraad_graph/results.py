@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -30,7 +31,12 @@ def _json_term(term: Node) -> dict[str, str]:
 
 
 def select_json(result: SelectResult, *, extra: Mapping[str, Any] | None = None) -> str:
-    """SPARQL 1.1 Query Results JSON."""
+    """SPARQL 1.1 Query Results JSON; ``extra`` adds top-level members (such as a truncation flag).
+
+    >>> select_json(SelectResult(("x",), [{"x": Literal(1)}]))  # doctest: +NORMALIZE_WHITESPACE
+    '{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1",
+      "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}'
+    """
     doc: dict[str, Any] = {
         "head": {"vars": list(result.variables)},
         "results": {
@@ -39,24 +45,34 @@ def select_json(result: SelectResult, *, extra: Mapping[str, Any] | None = None)
     }
     if extra:
         doc.update(extra)
-    return json.dumps(doc, ensure_ascii=False, indent=1)
+    # One line: results can be large, and every client parses JSON anyway.
+    return json.dumps(doc, ensure_ascii=False)
 
 
 def ask_json(result: AskResult) -> str:
     return json.dumps({"head": {}, "boolean": result.value})
 
 
+# Characters XML 1.0 cannot carry at all, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return escape(_NOT_XML.sub("\ufffd", text))
+
+
 def _xml_term(term: Node) -> str:
     if isinstance(term, URIRef):
-        return f"<uri>{escape(str(term))}</uri>"
+        return f"<uri>{_xml_text(str(term))}</uri>"
     if isinstance(term, BNode):
-        return f"<bnode>{escape(str(term))}</bnode>"
+        return f"<bnode>{_xml_text(str(term))}</bnode>"
     assert isinstance(term, Literal)
     if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
+        return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(str(term))}</literal>"
     if term.datatype is not None:
-        return f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
-    return f"<literal>{escape(str(term))}</literal>"
+        datatype = quoteattr(str(term.datatype))
+        return f"<literal datatype={datatype}>{_xml_text(str(term))}</literal>"
+    return f"<literal>{_xml_text(str(term))}</literal>"
 
 
 def select_xml(result: SelectResult) -> str:
@@ -98,7 +114,24 @@ def select_csv(result: SelectResult) -> str:
     return buffer.getvalue()
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# The Turtle forms of numbers: a TSV value written this way reads back with the same datatype.
+_TURTLE_NUMBER = {
+    _XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    _XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.?[0-9]+[eE][+-]?[0-9]+)"),
+}
+
+
 def _tsv_term(term: Node) -> str:
+    """One RDF term in Turtle syntax, numbers in their short form when Turtle reads them back.
+
+    >>> from rdflib.namespace import XSD
+    >>> _tsv_term(Literal("5", datatype=XSD.decimal))
+    '"5"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    >>> _tsv_term(Literal("2.2", datatype=XSD.decimal))
+    '2.2'
+    """
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, BNode):
@@ -115,8 +148,10 @@ def _tsv_term(term: Node) -> str:
     if term.language:
         return f'"{text}"@{term.language}'
     if term.datatype is not None:
-        numeric = str(term.datatype).rsplit("#", 1)[-1] in {"integer", "decimal", "double"}
-        return str(term) if numeric else f'"{text}"^^<{term.datatype}>'
+        number = _TURTLE_NUMBER.get(str(term.datatype))
+        if number is not None and number.fullmatch(str(term)):
+            return str(term)
+        return f'"{text}"^^<{term.datatype}>'
     return f'"{text}"'
 
 

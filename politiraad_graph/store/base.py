@@ -19,6 +19,10 @@ class QueryTimeout(StoreError):
     """A query ran past its time limit and was stopped."""
 
 
+class QueryTooLarge(QueryTimeout):
+    """A query used more memory than a worker may and was stopped (answered like a timeout)."""
+
+
 @dataclass(frozen=True)
 class SelectResult:
     """Rows of a SELECT: variable names in order, each row a mapping of bound variables."""
@@ -63,7 +67,8 @@ class GraphStore(Protocol):
     ) -> QueryResult:
         """Run a query over the union of all graphs, with variables bound to terms.
 
-        ``max_rows`` stops reading a SELECT result after that many rows.
+        ``max_rows`` stops reading a SELECT result after that many rows, and a CONSTRUCT or
+        DESCRIBE result after that many distinct triples.
         """
 
     def graph_names(self) -> list[str]:

@@ -96,6 +96,8 @@ class MemoryStore:
             graph = Graph()
             for s, p, o in result:  # type: ignore[misc]
                 graph.add((s, p, _plain(o)))
+                if max_rows is not None and len(graph) >= max_rows:
+                    break
             return GraphResult(graph)
         variables = tuple(str(v) for v in (result.vars or []))
         rows = [

@@ -224,6 +224,9 @@ class OxigraphStore:
                         to_rdflib(triple.object),
                     )
                 )
+                # Like SELECT rows: stop reading once there are more triples than asked for.
+                if max_rows is not None and len(graph) >= max_rows:
+                    break
             return GraphResult(graph)
         variables = tuple(v.value for v in result.variables)
         rows = []
