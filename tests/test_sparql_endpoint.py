@@ -461,11 +461,6 @@ def test_named_graph_uri_chooses_the_named_graphs(client: FlaskClient) -> None:
     assert response.status_code == 200 and rows(response.get_json()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OxigraphStore.query forces use_default_graph_as_union=True, which overrides the "
-    "query's FROM clauses: the store layer cannot narrow the default graph yet",
-)
 def test_default_graph_uri_narrows_the_default_graph(client: FlaskClient) -> None:
     query = f"ASK {{ ?m a <{POL}Meeting> }}"
     response = client.get(

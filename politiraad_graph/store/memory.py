@@ -12,6 +12,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node, Variable
 
 from politiraad_graph.binding import term_to_sparql
+from politiraad_graph.guard import QueryRefused, has_dataset_clause, refuse_outside_access
 from politiraad_graph.store.base import (
     AskResult,
     GraphResult,
@@ -73,6 +74,10 @@ class MemoryStore:
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
+        refuse_outside_access(text)
+        if has_dataset_clause(text):
+            # rdflib would copy the named graphs into its default graph: the store would change.
+            raise QueryRefused("FROM and FROM NAMED are not supported by the memory store")
         for value in (bindings or {}).values():
             term_to_sparql(value)  # refuses what is not a valid term, as every backend does
         init = {Variable(k): v for k, v in (bindings or {}).items()}

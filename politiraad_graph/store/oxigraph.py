@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from politiraad_graph.binding import bind_values, term_to_sparql
+from politiraad_graph.guard import has_dataset_clause, refuse_outside_access
 from politiraad_graph.store.base import (
     AskResult,
     GraphResult,
@@ -181,6 +182,7 @@ class OxigraphStore:
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
+        refuse_outside_access(text)
         for value in (bindings or {}).values():
             term_to_sparql(value)  # refuses what is not a valid term, as every backend does
         if timeout is not None:
@@ -202,16 +204,20 @@ class OxigraphStore:
             self._store = None
             self.read_only = True
         store = self._open()
+        # The union of all graphs, unless the query names its own dataset (FROM, FROM NAMED).
+        union = not has_dataset_clause(text)
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
             result = store.query(
-                text, use_default_graph_as_union=True, substitutions=substitutions or None
+                text, use_default_graph_as_union=union, substitutions=substitutions or None
             )
         except RuntimeError as error:
             if not substitutions or "projection" not in str(error):
                 raise
             # Oxigraph substitutes only projected variables; a VALUES join binds the rest.
-            result = store.query(bind_values(text, bindings or {}), use_default_graph_as_union=True)
+            result = store.query(
+                bind_values(text, bindings or {}), use_default_graph_as_union=union
+            )
         if isinstance(result, ox.QueryBoolean):
             return AskResult(bool(result))
         if isinstance(result, ox.QueryTriples):

@@ -96,6 +96,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.Wrapper import QueryResult as WrapperResult
 
 from politiraad_graph.binding import BindingError, bind_values, term_to_sparql
+from politiraad_graph.guard import refuse_outside_access
 from politiraad_graph.store.base import (
     AskResult,
     GraphResult,
@@ -655,6 +656,8 @@ class SparqlStore:
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
+        # Virtuoso and others federate SERVICE calls; a query of ours never reaches elsewhere.
+        refuse_outside_access(text)
         if bindings:
             text = bind_values(text, bindings)
         form = query_form(text)
