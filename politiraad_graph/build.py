@@ -15,6 +15,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from politiraad_graph.journal import finish_interrupted_accept
 from politiraad_graph.namespaces import BASE, GRAPH, ID
 
 _MEETING_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
@@ -35,6 +36,8 @@ class BuildResult:
     graphs: dict[str, Graph]
     files: list[DataFile]
     seconds: dict[str, float] = field(default_factory=dict)
+    #: each subject IRI and the first file that describes it, for readable reports
+    owners: dict[str, str] = field(default_factory=dict)
 
     def union(self) -> Graph:
         """Return one graph with every triple of every named graph."""
@@ -89,18 +92,22 @@ def parse_file(path: Path) -> Graph:
 
 
 def load_sources(root: Path) -> BuildResult:
-    """Parse every curated file into its named graph."""
+    """Parse every curated file into its named graph (finishing an interrupted accept first)."""
     started = time.perf_counter()
+    finish_interrupted_accept(root)
     files = discover(root)
     graphs: dict[str, Graph] = {}
+    owners: dict[str, str] = {}
     for data_file in files:
         graph = parse_file(data_file.path)
+        for subject in set(graph.subjects()):
+            owners.setdefault(str(subject), str(data_file.path))
         target = graphs.setdefault(data_file.graph_name, Graph(identifier=data_file.graph_name))
         target += graph
     for name, graph in list(graphs.items()):
         graphs[name] = _skolemised(graph)
     _keep_each_triple_once(graphs)
-    return BuildResult(graphs, files, {"parse": time.perf_counter() - started})
+    return BuildResult(graphs, files, {"parse": time.perf_counter() - started}, owners)
 
 
 def _skolemised(graph: Graph) -> Graph:
@@ -136,12 +143,7 @@ def _keep_each_triple_once(graphs: Mapping[str, Graph]) -> None:
 
 def file_of(result: BuildResult) -> Mapping[str, str]:
     """Map each subject IRI to the first file that describes it, for readable reports."""
-    owners: dict[str, str] = {}
-    for data_file in result.files:
-        graph = parse_file(data_file.path)
-        for subject in set(graph.subjects()):
-            owners.setdefault(str(subject), str(data_file.path))
-    return owners
+    return result.owners
 
 
 def summary(graphs: Mapping[str, Graph]) -> dict[str, Any]:

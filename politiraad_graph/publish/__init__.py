@@ -7,12 +7,15 @@ disclosure keeps only its type, title and exemption; the restricted graph is nev
 ``politiraad diff A B`` compares two releases (or TriG/N-Quads files) entity by entity.
 """
 
-from politiraad_graph.publish.release import (
-    NotConforming,
-    PublishError,
-    PublishOptions,
-    Release,
-    publish,
-)
+from typing import Any
 
 __all__ = ["NotConforming", "PublishError", "PublishOptions", "Release", "publish"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: every ``politiraad`` command registers ``publish``, few run it.
+    if name in __all__:
+        from politiraad_graph.publish import release
+
+        return getattr(release, name)
+    raise AttributeError(name)
