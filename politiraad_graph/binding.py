@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
@@ -32,6 +33,16 @@ def _escape(text: str) -> str:
     )
 
 
+def _valid_iri(value: str) -> bool:
+    """Whether an engine accepts the IRI: RFC 3987, as Oxigraph checks it (code points such as
+    U+FFFD or ``[`` in a path, a ``%`` without two hex digits, a second ``#`` are refused)."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 def term_to_sparql(term: Node) -> str:
     """Write one term in SPARQL syntax, escaped; refuse what is not a valid term.
 
@@ -45,7 +56,7 @@ def term_to_sparql(term: Node) -> str:
     """
     if isinstance(term, URIRef):
         value = str(term)
-        if not value or _IRI_FORBIDDEN.search(value) or ":" not in value:
+        if not value or _IRI_FORBIDDEN.search(value) or ":" not in value or not _valid_iri(value):
             raise BindingError(f"not a valid IRI: {value!r}")
         return f"<{value}>"
     if isinstance(term, Literal):

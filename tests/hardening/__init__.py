@@ -1,0 +1,1 @@
+"""The hardening suite (a package, so its conftest and support module have names of their own)."""
