@@ -211,6 +211,8 @@ def test_yasgui_runs_queries_in_a_real_browser(sparql_server: SparqlServer) -> N
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
+        if os.environ.get("POLITIRAAD_REQUIRE_BROWSER") == "1":
+            pytest.fail("browser tests required but the playwright package is not installed")
         pytest.skip("the playwright package is not installed")
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         if os.environ.get("POLITIRAAD_REQUIRE_BROWSER") == "1":
