@@ -3,11 +3,13 @@
 ``accept`` writes every new file next to its target first. Once all are written it records the
 renames still to do in ``data/.accept-journal.json`` (written whole, then renamed into place): from
 that moment the accept has happened. It then renames the files into place and deletes the journal.
-If it is killed before the journal exists, ``data/`` is as it was (hidden ``.*.tmp`` files may be
-left; nothing reads them). If it is killed after, the next command that reads ``data/``
-(``accept``, ``build``, ``validate``, ``publish``) finishes the renames first, so ``data/`` never
-stays half accepted. While ``accept`` runs it holds a lock on the journal, so a command that
-reads ``data/`` at the same moment leaves the renames to it.
+If it is killed before the journal exists, ``data/`` is as it was; the hidden ``.*.accept-tmp``
+files it had staged are deleted by the next ``accept``. If it is killed after, the next command
+that reads ``data/`` (``accept``, ``build``, ``validate``, ``publish``) finishes the renames
+first, so ``data/`` never stays half accepted. While ``accept`` runs it holds a lock on the
+journal, so a command that reads ``data/`` at the same moment leaves the renames to it, and a lock
+on the ``data/`` directory itself for its whole run, so that two accepts never interleave and
+only staged files of a dead accept are ever swept.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -25,6 +27,8 @@ except ImportError:  # not POSIX: no locks, and no concurrent finishing either
     fcntl = None  # type: ignore[assignment]
 
 JOURNAL = ".accept-journal.json"
+#: The suffix of the files an accept stages next to their targets.
+STAGED_SUFFIX = ".accept-tmp"
 
 
 def _lock(handle: IO[str], *, wait: bool) -> bool:
@@ -99,3 +103,22 @@ def finish_interrupted_accept(project_root: Path) -> list[Path]:
                 done.append(target)
         journal.unlink(missing_ok=True)
     return done
+
+
+@contextlib.contextmanager
+def accept_lock(data: Path) -> Iterator[None]:
+    """Hold the lock of a whole accept; on entry, finish or clear what a killed accept left."""
+    data.mkdir(parents=True, exist_ok=True)
+    # The directory itself is locked, so that an accept adds no file of its own to data/.
+    fd = os.open(data, os.O_RDONLY)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        finish_interrupted_accept(data.parent)
+        if not (data / JOURNAL).exists():
+            for staged in data.rglob(f".*{STAGED_SUFFIX}"):
+                if staged.is_file():
+                    staged.unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(fd)

@@ -26,7 +26,7 @@ from rdflib.namespace import ORG, RDF, SKOS
 from politiraad_graph.anchor import AnchorError, anchor_graph
 from politiraad_graph.build import InputError, parse_file
 from politiraad_graph.ingest.drafts import turtle
-from politiraad_graph.journal import Journal, finish_interrupted_accept
+from politiraad_graph.journal import STAGED_SUFFIX, Journal, accept_lock
 from politiraad_graph.namespaces import ID, SCHEMA, bind_prefixes
 from politiraad_graph.vocab import POL
 
@@ -86,7 +86,13 @@ def accept_draft(
     keep_draft: bool = True,
 ) -> AcceptResult:
     """Validate a draft folder and, if it conforms, write it into ``project_root``/data."""
-    finish_interrupted_accept(project_root)
+    with accept_lock(project_root / "data"):
+        return _accept(draft_dir, project_root, validator=validator, keep_draft=keep_draft)
+
+
+def _accept(
+    draft_dir: Path, project_root: Path, *, validator: Validator | None, keep_draft: bool
+) -> AcceptResult:
     for name in ("source.txt", "draft.ttl", "ingest.json"):
         if not (draft_dir / name).is_file():
             raise AcceptError(f"{draft_dir}: not a draft folder (no {name})")
@@ -257,7 +263,9 @@ def _commit(staged: list[tuple[Path, str]], data: Path) -> list[Path]:
     try:
         for target, content in staged:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            fd, name = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.", suffix=STAGED_SUFFIX
+            )
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(content)
             temps.append((target, Path(name)))

@@ -9,15 +9,14 @@ programs: file names, checksums, layout regions, every extracted fact).
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
 from rdflib import Graph
 
+from politiraad_graph import swap
 from politiraad_graph.ingest.draft import Draft, build_draft
 from politiraad_graph.ingest.pipeline import Extraction, extract
 from politiraad_graph.ingest.reference import Reference
@@ -81,10 +80,6 @@ def ingest_file(
     extraction = extract(path, project_root, reference)
     draft = build_draft(extraction)
     target = out_dir / extraction.date_key
-    if target.exists() and not force:
-        raise IngestError(
-            f"{target}: a draft of this meeting exists already; use --force to replace it"
-        )
     files = {
         "source.txt": extraction.text,
         "draft.ttl": turtle(draft.graph),
@@ -95,24 +90,23 @@ def ingest_file(
     }
     created_out = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{extraction.date_key}.", dir=out_dir))
-    old: Path | None = None
+    # A draft folder that a killed ingest had moved aside comes back before anything is decided.
+    swap.restore(out_dir, marker="ingest.json")
+    swap.sweep(out_dir)
+    if target.exists() and not force:
+        raise IngestError(
+            f"{target}: a draft of this meeting exists already; use --force to replace it"
+        )
+    staging = swap.work_dir(out_dir, extraction.date_key)
     try:
-        for name, content in files.items():
+        # ingest.json last: a folder that has it is complete (swap.restore relies on it).
+        for name in sorted(files, key=lambda name: name == "ingest.json"):
             with (staging / name).open("w", encoding="utf-8", newline="") as handle:
-                handle.write(content)
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
-        os.replace(staging, target)
+                handle.write(files[name])
+        swap.swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        if old is not None and not target.exists():
-            os.replace(old, target)
         if created_out and not any(out_dir.iterdir()):
             out_dir.rmdir()
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
     return target, extraction, draft
