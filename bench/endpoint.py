@@ -20,6 +20,7 @@ import argparse
 import gzip
 import http.client
 import json
+import os
 import platform
 import statistics
 import tempfile
@@ -132,6 +133,9 @@ def measure(store_path: Path, data_dir: Path, repeat: int) -> dict[str, Any]:
             entry["rows"] = len(answer["results"]["bindings"]) if "results" in answer else 1
             entry["truncated"] = bool(answer.get("truncated"))
             text, bindings, url = named.text, named.bindings({}), f"/queries/{name}.json"
+            # One way after the other, not in turns: run in turns on a busy machine, each
+            # endpoint request took about 5 ms more while the worker's own work stayed the same
+            # (the cause, somewhere in waking the processes, was not found).
             http_ms, _ = _median_ms(partial(_post, connection, "/sparql", {"query": text}), repeat)
             store_ms, _ = _median_ms(partial(store.query, text, max_rows=cap), repeat)
             direct = store.query(named.text, max_rows=cap)
@@ -206,8 +210,9 @@ def _markdown(report: dict[str, Any]) -> str:
     out = [
         "# SPARQL endpoint benchmark",
         "",
-        f"Run {report['when']} on {report['machine']}; median of {report['repeat']} runs after "
-        "one warm-up (fewer, at least 3, for slow queries). *endpoint* is a POST to `/sparql` "
+        f"Run {report['when']} on {report['machine']} (load average {report.get('load', '?')} "
+        f"at the start); median of {report['repeat']} runs after one warm-up (fewer, at least 3, "
+        "for slow queries). *endpoint* is a POST to `/sparql` "
         "over HTTP (waitress, keep-alive, JSON "
         "results); *store* is `OxigraphStore.query` on the same store in-process, the rdflib terms "
         "included, reading at most as many rows as the endpoint (its 10,000-row cap and one). "
@@ -262,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "machine": f"{platform.machine()} {platform.system()} (Python {platform.python_version()})",
         "repeat": args.repeat,
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "data": [],
     }
     with tempfile.TemporaryDirectory(prefix="bench-endpoint-") as tmp:

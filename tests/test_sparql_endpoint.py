@@ -147,11 +147,38 @@ def test_with_dataset_puts_the_clause_where_sparql_wants_it(text: str, expected:
     assert sparql.with_dataset(text, shape, ["g:1"], []) == expected
 
 
-def test_dataset_by_parser_resolves_prefixes_and_base() -> None:
+def test_read_shape_resolves_prefixes_and_base() -> None:
     text = "PREFIX g: <http://g/> BASE <http://b/> SELECT * FROM g:a FROM NAMED <c> { }"
-    assert sparql.dataset_by_parser(text, "http://x/") == (("http://g/a",), ("http://b/c",))
     shape = sparql.read_shape(text, "http://x/")
     assert (shape.default_graphs, shape.named_graphs) == (("http://g/a",), ("http://b/c",))
+    assert shape.source is None
+
+
+def test_read_shape_reads_the_dataset_with_escapes_applied() -> None:
+    # Engines apply \u escapes before parsing, twice-escaped ones included once they reach one.
+    for keyword in (r"FR\u004FM", r"FR\u005Cu004FM"):
+        text = f"SELECT * {keyword} <http://remote/g> {{ ?s ?p ?o }}"
+        shape = sparql.read_shape(text, "http://x/")
+        assert shape.default_graphs == ("http://remote/g",)
+        assert shape.source == "SELECT * FROM <http://remote/g> { ?s ?p ?o }"
+
+
+@pytest.mark.parametrize(
+    ("text", "update"),
+    [
+        ("DROP ALL", True),
+        ("PREFIX x: <urn:x:>\nBASE <http://b/>\ninsert data { <s> <p> 1 }", True),
+        ("# a comment\nWITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", True),
+        ("ASK {}\n;\nCLEAR ALL", True),
+        (r"\u0044\u0052OP ALL", True),
+        ("\ufeffLOAD <file:///etc/passwd>", True),
+        ('SELECT * { ?s <urn:x:drop> "DROP ALL" } ORDER BY ?s', False),
+        ("SELECT (COUNT(*) AS ?copy) { ?s x:add ?o } # INSERT", False),
+        ("CONSTRUCT { ?s <urn:with> ?o } WHERE { ?s ?p ?o }", False),
+    ],
+)
+def test_read_shape_tells_an_update_from_a_query(text: str, update: bool) -> None:
+    assert sparql.read_shape(text, "http://localhost/sparql").update is update
 
 
 # --- The protocol: operations -------------------------------------------------------------------

@@ -3,6 +3,7 @@ requests are answered, and no query reaches the network."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -16,11 +17,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from conftest import SPARQL_TIME_LIMIT, SparqlServer
+from flask import Flask
 from rdflib import Graph, Literal, URIRef
 
 from politiraad_graph.guard import QueryRefused
+from politiraad_graph.store.base import AskResult
 from politiraad_graph.store.memory import MemoryStore
 from politiraad_graph.store.oxigraph import OxigraphStore
+from politiraad_graph.store.worker import QueryRunner, Writing
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 PATHOLOGICAL = {
@@ -212,3 +216,42 @@ def test_the_engines_would_run_service_so_every_store_refuses_it(
                 store.query(text)
     time.sleep(0.2)
     assert listener.connections == 0
+
+
+# --- Results written by the workers -----------------------------------------------------------
+
+
+def test_the_workers_write_the_asked_format_and_say_where_they_cut(
+    sparql_app: Flask,
+) -> None:
+    """What crosses the pipe is the finished body, cut at the row cap with the flag set."""
+    runner = QueryRunner(sparql_app.config["POLITIRAAD"], workers=1)
+    writing = Writing({"select": "json", "graph": "nt"}, order=("o", "s", "p"))
+    try:
+        select = runner.run("SELECT * WHERE { ?s ?p ?o }", row_cap=3, writing=writing)
+        graph = runner.run("CONSTRUCT WHERE { ?s ?p ?o }", row_cap=3, writing=writing)
+        ask = runner.run("ASK { ?s ?p ?o }", row_cap=3, writing=writing)
+        whole = runner.run("SELECT ?s WHERE { ?s ?p ?o } LIMIT 2", row_cap=3, writing=writing)
+    finally:
+        runner.close()
+    assert select.result is None and select.kind == "select" and select.truncated
+    document = json.loads(select.body or b"")
+    assert document["head"]["vars"] == ["o", "s", "p"]
+    assert len(document["results"]["bindings"]) == 3 and document["truncated"] is True
+    assert graph.result is None and graph.kind == "graph" and graph.truncated
+    assert len(Graph().parse(data=(graph.body or b"").decode(), format="nt")) == 3
+    # A kind without a format comes back as terms.
+    assert ask.body is None and ask.result == AskResult(True) and ask.kind == "ask"
+    assert not whole.truncated and json.loads(whole.body or b"")["truncated"] is False
+
+
+def test_a_result_its_format_cannot_carry_gets_a_clear_answer(sparql_app: Flask) -> None:
+    # RDF/XML writes a predicate only as a namespace and a local name; this one has no name.
+    query = "CONSTRUCT { <urn:x:a> <http://example.org/1> <urn:x:b> } WHERE {}"
+    client = sparql_app.test_client()
+    reply = client.get("/sparql", query_string={"query": query, "format": "rdf"})
+    assert reply.status_code == 406, reply.get_data(as_text=True)
+    assert "cannot be given in that format" in reply.get_data(as_text=True)
+    triples = client.get("/sparql", query_string={"query": query, "format": "nt"})
+    assert triples.status_code == 200
+    assert triples.data == b"<urn:x:a> <http://example.org/1> <urn:x:b> .\n"

@@ -39,8 +39,10 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from politiraad_graph.namespaces import bind_prefixes
 from politiraad_graph.queries import ParameterError
+from webapp import negotiation
 from webapp import search as store
 from webapp.i18n import current_lang
+from webapp.negotiation import BY_NAME, named_format
 from webapp.search import (
     POL,
     SCHEMA,
@@ -64,26 +66,9 @@ PROV = "http://www.w3.org/ns/prov#"
 ORG = "http://www.w3.org/ns/org#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-# Media types we answer with RDF, by the extension of their document URL.
-MEDIA_TYPES: dict[str, str] = {
-    "text/turtle": "ttl",
-    "application/x-turtle": "ttl",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "rdf",
-}
-OFFERS = [*HTML_TYPES, *MEDIA_TYPES]
-FORMAT_NAMES = {
-    "html": "html",
-    "ttl": "ttl",
-    "turtle": "ttl",
-    "jsonld": "jsonld",
-    "json-ld": "jsonld",
-}
-FORMAT_NAMES |= {"nt": "nt", "ntriples": "nt", "n-triples": "nt", "rdf": "rdf", "xml": "rdf"}
-FORMAT_NAMES |= {"rdfxml": "rdf", "rdf+xml": "rdf"}
-FORMAT_LABELS = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML"}
+#: What a thing's URI answers, in our order of preference: its page, then its RDF documents (a
+#: format's name is the extension of the document's URL).
+PAGE_FORMATS = tuple(BY_NAME[name] for name in ("html", "ttl", "jsonld", "nt", "rdf"))
 
 LICENCE_URL = "https://data.norge.no/nlod/no/2.0"
 
@@ -606,18 +591,10 @@ def negotiate() -> str | None:
     """Return 'html' or an RDF extension for this request, or None when nothing fits (406)."""
     wanted = request.args.get("format")
     if wanted is not None:
-        key = wanted.strip().lower()
-        if key in FORMAT_NAMES:
-            return FORMAT_NAMES[key]
-        if key in HTML_TYPES:
-            return "html"
-        return MEDIA_TYPES.get(key)
-    if not request.headers.get("Accept"):
-        return "html"
-    best = request.accept_mimetypes.best_match(OFFERS)
-    if best is None:
-        return None
-    return "html" if best in HTML_TYPES else MEDIA_TYPES[best]
+        named = named_format(wanted, PAGE_FORMATS)
+        return named.name if named else None
+    chosen = negotiation.negotiate(request.headers.get("Accept"), PAGE_FORMATS)
+    return chosen[0].name if chosen else None
 
 
 def _iri_or_404(path: str) -> str:
@@ -724,7 +701,7 @@ def frame(iri: str | None, title: str, **extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {"iri": iri, "title": title, "twins": [], "feeds": []}
     if iri is not None:
         context["twins"] = [
-            (FORMAT_LABELS[ext], data_url(iri, ext), RDF_FORMATS[ext][0]) for ext in RDF_FORMATS
+            (BY_NAME[ext].label, data_url(iri, ext), RDF_FORMATS[ext][0]) for ext in RDF_FORMATS
         ]
         if "sources" not in extra:
             context["sources"] = page_sources(iri)

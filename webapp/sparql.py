@@ -10,9 +10,12 @@ a query that would reach the network (``SERVICE``) or name a graph we do not hol
 ``FROM NAMED``: 400). Protocol graphs we do not hold are empty, never fetched. The check reads
 the query's tokens with a SPARQL lexer (strings, IRIs, comments and prefixed names are tokens of
 their own, so ``"SERVICE"`` or ``ex:FROM`` are not keywords; ``\\u`` escapes are applied first, as
-rdflib does); a query with ``FROM`` is also parsed by rdflib into its algebra to read its
-dataset. A text without the letters of either keyword is not lexed at all. The query form comes
-from the engine's answer; the engine alone judges the syntax (400 with its message).
+the engines do). The same tokens tell an update sent as a query (``INSERT``, ``DROP`` ... outside
+any group), refused before any worker sees it, and give the ``FROM`` / ``FROM NAMED`` graphs.
+Nothing else reads the query in the web process: lexing is linear in the text, while a full
+parse (rdflib's) can take seconds and cannot be interrupted there. A text without the letters
+of any of these keywords is not lexed at all. The query form comes from the engine's answer;
+the engine alone judges the syntax (400 with its message).
 
 The dataset is written into the query as ``FROM`` / ``FROM NAMED`` clauses, which the protocol's
 ``default-graph-uri`` / ``named-graph-uri`` replace; without either the default graph is the union
@@ -61,7 +64,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from politiraad_graph import results as writers
 from politiraad_graph.binding import BindingError, term_to_sparql
-from politiraad_graph.namespaces import PREFIXES, bind_prefixes, sparql_prologue
+from politiraad_graph.namespaces import PREFIXES, sparql_prologue
 from politiraad_graph.queries import NamedQuery, ParameterError, library
 from politiraad_graph.queries import get as get_named_query
 from politiraad_graph.store.base import (
@@ -69,12 +72,22 @@ from politiraad_graph.store.base import (
     GraphResult,
     QueryResult,
     QueryTimeout,
+    QueryTooLarge,
     SelectResult,
     StoreError,
 )
-from politiraad_graph.store.worker import QueryError
+from politiraad_graph.store.worker import (
+    QueryError,
+    QueryRunner,
+    ResultWriteError,
+    Writing,
+    cap,
+    kind_of,
+    write,
+)
 from webapp import queries
 from webapp.i18n import current_lang
+from webapp.negotiation import BY_NAME, FORMAT_NAMES, FORMATS, Format, named_format, negotiate
 from webapp.urls import local_url
 
 bp = Blueprint("sparql", __name__)
@@ -84,9 +97,6 @@ FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 
 #: The graph that stands for "an empty default graph" in a rewritten query; it never exists.
 EMPTY_GRAPH = "urn:x-politiraad:no-graph"
-#: Above this size the dataset clauses are read from the tokens alone: rdflib's parser takes
-#: seconds on large texts, in the web process, and cannot be interrupted.
-MAX_PARSED_QUERY = 64 * 1024
 TRUNCATED_HEADER = "X-Politiraad-Truncated"
 ROW_CAP_HEADER = "X-Politiraad-Row-Cap"
 TIME_LIMIT_HEADER = "X-Politiraad-Time-Limit"
@@ -178,163 +188,9 @@ def tr(key: str, **values: object) -> str:
 
 # --- Media types and negotiation ---------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Format:
-    """One answer format: a short name for ``?format=``, its media types and what it can carry."""
-
-    name: str
-    media_type: str
-    aliases: tuple[str, ...]
-    kinds: frozenset[str]
-    label: str
-
-    @property
-    def media_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.aliases)
-
-
-_RESULTS = frozenset({"select", "ask"})
-FORMATS: tuple[Format, ...] = (
-    # Order matters: it is our preference when a client accepts several equally.
-    Format("json", "application/sparql-results+json", ("application/json",), _RESULTS, "JSON"),
-    Format(
-        "xml", "application/sparql-results+xml", ("application/xml", "text/xml"), _RESULTS, "XML"
-    ),
-    Format("csv", "text/csv", (), frozenset({"select"}), "CSV"),
-    Format("tsv", "text/tab-separated-values", (), frozenset({"select"}), "TSV"),
-    Format(
-        "ttl",
-        "text/turtle",
-        # Turtle is N3 too: clients that ask for N3 can read it.
-        ("application/x-turtle", "text/n3", "text/rdf+n3"),
-        frozenset({"graph"}),
-        "Turtle",
-    ),
-    Format("nt", "application/n-triples", (), frozenset({"graph"}), "N-Triples"),
-    Format("jsonld", "application/ld+json", (), frozenset({"graph"}), "JSON-LD"),
-    Format("rdf", "application/rdf+xml", (), frozenset({"graph"}), "RDF/XML"),
-    Format(
-        "html",
-        "text/html",
-        ("application/xhtml+xml",),
-        frozenset({"select", "ask", "graph", "description"}),
-        "HTML",
-    ),
-)
-_BY_NAME = {f.name: f for f in FORMATS}
 _RDF_SERIALIZERS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
-#: Names ``?format=`` accepts; one name may mean a results format or an RDF one.
-FORMAT_NAMES: dict[str, tuple[str, ...]] = {
-    "json": ("json", "jsonld"),
-    "srj": ("json",),
-    "xml": ("xml", "rdf"),
-    "srx": ("xml",),
-    "csv": ("csv",),
-    "tsv": ("tsv",),
-    "ttl": ("ttl",),
-    "turtle": ("ttl",),
-    "n3": ("ttl",),
-    "nt": ("nt",),
-    "ntriples": ("nt",),
-    "n-triples": ("nt",),
-    "jsonld": ("jsonld",),
-    "json-ld": ("jsonld",),
-    "rdf": ("rdf",),
-    "rdfxml": ("rdf",),
-    "rdf+xml": ("rdf",),
-    "html": ("html",),
-}
-for _format in FORMATS:
-    for _media in _format.media_types:
-        FORMAT_NAMES.setdefault(_media, (_format.name,))
 # Graph descriptions (the service description) are RDF, never query results.
-_DESCRIPTION_FORMATS = tuple(_BY_NAME[n] for n in ("ttl", "rdf", "jsonld", "nt", "html"))
-
-
-@dataclass(frozen=True)
-class MediaRange:
-    type: str
-    subtype: str
-    q: float
-
-    def specificity(self, media_type: str) -> int | None:
-        """How exactly this range names a media type (2, 1, 0), or None if it does not match."""
-        kind, _, sub = media_type.partition("/")
-        if self.type == "*":
-            return 0
-        if self.type != kind:
-            return None
-        if self.subtype == "*":
-            return 1
-        return 2 if self.subtype == sub else None
-
-
-def parse_accept(header: str) -> list[MediaRange]:
-    """Read an ``Accept`` header; malformed parts are skipped.
-
-    >>> [(r.type, r.subtype, r.q) for r in parse_accept("text/csv;q=0.5, */*;q=0.1")]
-    [('text', 'csv', 0.5), ('*', '*', 0.1)]
-    """
-    ranges = []
-    for part in header.split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        kind, slash, sub = media.lower().partition("/")
-        if not slash or not kind or not sub:
-            continue
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value.strip())
-                except ValueError:
-                    q = -1.0
-        if 0.0 <= q <= 1.0 and math.isfinite(q):
-            ranges.append(MediaRange(kind, sub, q))
-    return ranges
-
-
-def quality(media_type: str, ranges: Sequence[MediaRange], *, exact: bool = False) -> float:
-    """The q-value a client gives a media type: that of its most specific matching range.
-
-    With ``exact``, only a range naming the media type itself counts (used for aliases, so
-    ``text/*`` means CSV rather than ``text/xml``).
-    """
-    best: tuple[int, float] | None = None
-    for media_range in ranges:
-        found = media_range.specificity(media_type)
-        if found is not None and (best is None or (found, media_range.q) > best):
-            best = (found, media_range.q)
-    if best is None or (exact and best[0] < 2):
-        return 0.0
-    return best[1]
-
-
-def negotiate(header: str | None, offers: Sequence[Format]) -> tuple[Format, str] | None:
-    """Choose the format and media type a client prefers; ties go to our order.
-
-    >>> fmt, media = negotiate("text/html,application/xml;q=0.9,*/*;q=0.8", FORMATS)
-    >>> fmt.name, media
-    ('html', 'text/html')
-    >>> negotiate("text/csv;q=0, */*", FORMATS[2:4])[0].name
-    'tsv'
-    >>> negotiate("image/png", FORMATS) is None
-    True
-    """
-    if not offers:
-        return None
-    ranges = parse_accept(header or "")
-    if not (header or "").strip() or not ranges:
-        return offers[0], offers[0].media_type
-    chosen: tuple[Format, str] | None = None
-    best = 0.0
-    for offer in offers:
-        for media_type in offer.media_types:
-            q = quality(media_type, ranges, exact=media_type != offer.media_type)
-            if q > best:
-                chosen, best = (offer, media_type), q
-    return chosen
+_DESCRIPTION_FORMATS = tuple(BY_NAME[n] for n in ("ttl", "rdf", "jsonld", "nt", "html"))
 
 
 # --- Reading a query's shape without running it ------------------------------------------------
@@ -375,6 +231,11 @@ _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.\-]*:)[^<>\"{}|^`\\\x00-\x20]*>")
 _BASE_DECLARATION = re.compile(r"(?i)\bBASE\s*<")
 _SELECT_STAR = re.compile(r"(?i)\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*")
+#: The verbs of SPARQL Update; none is a keyword of a query outside its groups.
+_UPDATE_VERBS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+_MAYBE_UPDATE = re.compile(r"(?i)\b(?:insert|delete|load|clear|drop|create|add|move|copy|with)\b")
 
 
 @dataclass(frozen=True)
@@ -418,22 +279,64 @@ def unescape_codepoints(text: str) -> str:
     return _CODEPOINT.sub(char, text)
 
 
+def unescape_fully(text: str) -> str:
+    r"""Apply ``\u`` escapes until none is left, so that an engine applying them once more
+    cannot find a keyword we did not see.
+
+    >>> unescape_fully(r"\u005Cu0046ROM")
+    'FROM'
+    """
+    for _ in range(8):
+        done = unescape_codepoints(text)
+        if done == text:
+            break
+        text = done
+    return text
+
+
+def is_update(toks: Sequence[Token]) -> bool:
+    """Whether the tokens hold an update verb outside any group or parentheses.
+
+    A query has only its own keywords there, so this finds an update however it is dressed:
+    after a prologue or comments, in any case, or behind a query and ``;``.
+
+    >>> is_update(lex("PREFIX x: <urn:x:> # c\\n drop ALL"))
+    True
+    >>> is_update(lex('SELECT * { ?s <urn:x:drop> "DROP ALL" } ORDER BY ?s'))
+    False
+    """
+    depth = 0
+    for token in toks:
+        if token.kind == "word":
+            if depth == 0 and token.text.upper() in _UPDATE_VERBS:
+                return True
+        elif token.text in "{(":
+            depth += 1
+        elif token.text in "})":
+            depth -= 1
+    return False
+
+
 @dataclass(frozen=True)
 class QueryShape:
     """What the endpoint must know about a query before running it.
 
-    ``service`` is True when the text has a ``SERVICE`` keyword; ``default_graphs`` and
+    ``service`` is True when the text has a ``SERVICE`` keyword, ``update`` when it is an
+    update rather than a query; ``default_graphs`` and
     ``named_graphs`` are its ``FROM`` and ``FROM NAMED`` IRIs; ``clauses`` are the spans of those
     clauses in the text, and ``insert_at`` is where a dataset clause would go.
     """
 
     service: bool = False
+    update: bool = False
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     clauses: tuple[tuple[int, int], ...] = ()
     insert_at: int = 0
     relative_iris: bool = False
     star_order: tuple[str, ...] = ()
+    #: When the text had ``\u`` escapes: the text with them applied, which the spans refer to.
+    source: str | None = None
 
     @property
     def has_dataset(self) -> bool:
@@ -509,20 +412,28 @@ def read_shape(text: str, base: str, *, placing: bool = False) -> QueryShape:
     >>> read_shape('ASK { ?s ?p "SERVICE <http://evil/>" }', "http://x/").service
     False
     """
-    unescaped = unescape_codepoints(text)
-    lowered = unescaped.lower()
+    # Engines apply \u escapes before parsing: the tokens that count are those of that text.
+    source = unescape_fully(text)
+    lowered = source.lower()
     if (
         "service" not in lowered
         and "from" not in lowered
         and not placing
-        and not _SELECT_STAR.search(unescaped)
+        and not _SELECT_STAR.search(source)
+        and not _MAYBE_UPDATE.search(source)
     ):
-        # No token can be SERVICE or FROM and nothing is to be placed: lexing would tell nothing.
+        # No token can be a keyword we look for and nothing is to be placed: lexing would tell
+        # nothing.
         return QueryShape(insert_at=len(text), relative_iris=_relative_before_base(text))
-    toks = lex(text)
+    toks = lex(source)
     service = any(t.word() == "SERVICE" for t in toks)
-    if unescaped != text:
-        service = service or any(t.word() == "SERVICE" for t in lex(unescaped))
+    update = is_update(toks)
+    if source != text:
+        # An engine that does not apply escapes would read the raw tokens: refuse what either
+        # reading finds.
+        raw = lex(text)
+        service = service or any(t.word() == "SERVICE" for t in raw)
+        update = update or is_update(raw)
     prefixes: dict[str, str] = {}
     current_base = base
     default: list[str] = []
@@ -559,15 +470,17 @@ def read_shape(text: str, base: str, *, placing: bool = False) -> QueryShape:
                 clauses.append((token.start, target.end))
                 i = target_index
         i += 1
-    insert_at = clauses[0][0] if clauses else _insertion_point(toks, text)
+    insert_at = clauses[0][0] if clauses else _insertion_point(toks, source)
     return QueryShape(
         service,
+        update,
         tuple(default),
         tuple(named),
         tuple(clauses),
         insert_at,
         relative,
         _star_order(toks),
+        source if source != text else None,
     )
 
 
@@ -584,27 +497,6 @@ def _star_order(toks: Sequence[Token]) -> tuple[str, ...]:
     if "*" not in following or any(w not in {"*", "DISTINCT", "REDUCED"} for w in following[:1]):
         return ()
     return tuple(dict.fromkeys(t.text[1:] for t in toks[index:] if t.kind == "var"))
-
-
-def dataset_by_parser(text: str, base: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """Read the dataset clauses with rdflib's SPARQL parser and algebra; None if it cannot."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        algebra = translateQuery(parseQuery(text), base=base).algebra
-    except Exception:  # rdflib's parser raises many kinds; the engine will judge the syntax
-        return None
-    default: list[str] = []
-    named: list[str] = []
-    # A CompValue's get() answers the key itself when it is missing: test membership instead.
-    clauses = algebra["datasetClause"] if "datasetClause" in algebra else None  # noqa: SIM401
-    for clause in clauses or []:
-        if "default" in clause:
-            default.append(str(clause["default"]))
-        elif "named" in clause:
-            named.append(str(clause["named"]))
-    return tuple(default), tuple(named)
 
 
 def with_dataset(text: str, shape: QueryShape, default: Sequence[str], named: Sequence[str]) -> str:
@@ -831,13 +723,26 @@ def held_graphs() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A query's result and what the limits did to it."""
+    """A query's result and what the limits did to it.
 
-    result: QueryResult
+    The result is there as terms, or, when the worker was asked to write it (``Writing``), as
+    ``body``: the bytes of the format asked for its ``kind``.
+    """
+
+    result: QueryResult | None
     truncated: bool
     row_cap: int
     time_limit: float
     seconds: float
+    kind: str = ""
+    body: bytes | None = None
+
+    @property
+    def terms(self) -> QueryResult:
+        """The result as terms (for a result table); only when no body was written."""
+        if self.result is None:
+            raise ValueError("the result was written by the worker, not kept as terms")
+        return self.result
 
 
 def prepare(text: str, operation: Operation, base: str) -> tuple[str, QueryShape]:
@@ -846,17 +751,20 @@ def prepare(text: str, operation: Operation, base: str) -> tuple[str, QueryShape
     shape = read_shape(text, base, placing=protocol_dataset)
     default: Sequence[str]
     named: Sequence[str]
+    if shape.update:
+        raise ProtocolError(403, _READ_ONLY)
     if shape.service:
         raise ProtocolError(
             400,
             "SERVICE is not allowed: this endpoint never sends requests to other servers. "
             "Run federated queries from your own SPARQL client.",
         )
+    if shape.source is not None and (shape.has_dataset or protocol_dataset):
+        # The dataset was read, and is rewritten, in the text with its escapes applied: that
+        # text is the one to run, so the engine's dataset is the one checked.
+        text = shape.source
     if shape.has_dataset:
-        declared: tuple[tuple[str, ...], tuple[str, ...]] | None = None
-        if len(text) <= MAX_PARSED_QUERY:
-            declared = dataset_by_parser(text, base)
-        default, named = declared or (shape.default_graphs, shape.named_graphs)
+        default, named = shape.default_graphs, shape.named_graphs
         if not protocol_dataset:
             unknown = sorted((set(default) | set(named)) - held_graphs())
             if unknown:
@@ -890,14 +798,32 @@ def execute(
     *,
     bindings: Mapping[str, Node] | None = None,
     timeout: float | None = None,
+    writing: Writing | None = None,
 ) -> Outcome:
-    """Run a query through the worker pool within the time limit and the row cap."""
+    """Run a query through the worker pool within the time limit and the row cap.
+
+    With ``writing``, the worker writes the result in the format asked for its kind, and the
+    outcome holds that body (a kind without a format comes back as terms).
+    """
     settings = current_app.config["POLITIRAAD"]
-    cap = int(settings["row_cap"])
+    row_cap = int(settings["row_cap"])
     limit = _time_limit(timeout)
     started = time.perf_counter()
     try:
-        answer = queries.run(text, bindings, timeout=limit, row_cap=cap)
+        runner = queries.runner()
+        if writing is not None and isinstance(runner, QueryRunner):
+            answer = runner.run(
+                text, bindings=bindings, timeout=limit, row_cap=row_cap, writing=writing
+            )
+        else:
+            # A runner of another kind (the static site's) answers with terms only.
+            answer = queries.run(text, bindings, timeout=limit, row_cap=row_cap)
+    except QueryTooLarge as error:
+        raise ProtocolError(
+            503,
+            f"Query stopped for its memory: {error}. Nothing was returned. Make the query more "
+            "selective (LIMIT, fewer OPTIONALs, no cross products, no ORDER BY over everything).",
+        ) from error
     except QueryTimeout as error:
         raise ProtocolError(
             503,
@@ -907,26 +833,31 @@ def execute(
         ) from error
     except QueryError as error:
         raise ProtocolError(400, f"Query error: {error}") from error
+    except ResultWriteError as error:
+        # Another format carries it (RDF/XML cannot write every predicate IRI): not our fault,
+        # and not the client's query either.
+        raise ProtocolError(
+            406, f"This result cannot be given in that format: {error}. Ask for another one."
+        ) from error
     except StoreError as error:
         # A remote SPARQL server that answers 400 found the query wrong, not itself broken.
         if _REMOTE_BAD_REQUEST.search(str(error)):
             raise ProtocolError(400, f"Query error (from the SPARQL server): {error}") from error
         raise ProtocolError(500, f"Store error: {error}") from error
     seconds = time.perf_counter() - started
-    result = answer.result
-    assert result is not None
-    truncated = answer.truncated
-    if isinstance(result, GraphResult) and len(result.graph) > cap:
-        kept = Graph()
-        for triple in sorted(result.graph)[:cap]:
-            kept.add(triple)
-        result, truncated = GraphResult(kept), True
-    return Outcome(result, truncated, cap, limit, seconds)
+    if answer.body is not None:
+        kind = answer.kind or ""
+        return Outcome(None, answer.truncated, row_cap, limit, seconds, kind, answer.body)
+    assert answer.result is not None
+    # Query workers cut graphs at the cap themselves; other runners may not.
+    result, cut = cap(answer.result, row_cap)
+    truncated = answer.truncated or cut
+    return Outcome(result, truncated, row_cap, limit, seconds, kind_of(result))
 
 
 def reorder(outcome: Outcome, order: Sequence[str]) -> Outcome:
-    """Put a SELECT result's columns in this order (names it does not know go last)."""
-    result = outcome.result
+    """Put a SELECT result's columns in this order, when the order names them all."""
+    result = outcome.terms
     assert isinstance(result, SelectResult)
     if set(order) >= set(result.variables):
         wanted = tuple(v for v in order if v in result.variables)
@@ -935,17 +866,34 @@ def reorder(outcome: Outcome, order: Sequence[str]) -> Outcome:
     return outcome
 
 
-def kind_of(result: QueryResult) -> str:
-    if isinstance(result, SelectResult):
-        return "select"
-    if isinstance(result, AskResult):
-        return "ask"
-    return "graph"
+KINDS = ("select", "ask", "graph")
 
 
 def choose_format(requested: str | None, kinds: Iterable[str]) -> tuple[Format, str]:
     """Pick the answer format from ``?format=`` or ``Accept``; raise 400 or 406."""
-    wanted = set(kinds)
+    return _choose_format(requested, frozenset(kinds), request.headers.get("Accept"))
+
+
+def formats_by_kind(requested: str | None) -> dict[str, tuple[Format, str]]:
+    """The answer format for each kind of result this request may get; raise 400 or 406 when
+    no kind can be answered at all."""
+    accept = request.headers.get("Accept")
+    _choose_format(requested, frozenset(KINDS), accept)
+    found = {}
+    for kind in KINDS:
+        try:
+            found[kind] = _choose_format(requested, frozenset({kind}), accept)
+        except ProtocolError:
+            continue
+    return found
+
+
+# Clients send the same few Accept headers again and again: negotiating costs more than the
+# lookup. Refusals raise, so they are never kept.
+@functools.lru_cache(maxsize=256)
+def _choose_format(
+    requested: str | None, wanted: frozenset[str], accept: str | None
+) -> tuple[Format, str]:
     offers = [f for f in FORMATS if f.kinds & wanted]
     if requested:
         names = FORMAT_NAMES.get(requested.lower())
@@ -959,7 +907,7 @@ def choose_format(requested: str | None, kinds: Iterable[str]) -> tuple[Format, 
         raise ProtocolError(
             406, f"This result cannot be given as {requested}: {_offer_list(offers)}."
         )
-    chosen = negotiate(request.headers.get("Accept"), offers)
+    chosen = negotiate(accept, offers)
     if chosen is None:
         raise ProtocolError(
             406, f"None of the media types in Accept can be given: {_offer_list(offers)}."
@@ -971,36 +919,27 @@ def _offer_list(offers: Iterable[Format]) -> str:
     return "available are " + ", ".join(f.media_type for f in offers)
 
 
-def serialize(result: QueryResult, fmt: Format, *, truncated: bool) -> str | bytes:
+def serialize(result: QueryResult, fmt: Format, *, truncated: bool) -> bytes:
     """Write a result in one of the SPARQL results formats or an RDF syntax."""
-    if isinstance(result, SelectResult):
-        if fmt.name == "json":
-            return writers.select_json(result, extra={"truncated": truncated})
-        if fmt.name == "xml":
-            return writers.select_xml(result)
-        if fmt.name == "csv":
-            return writers.select_csv(result)
-        return writers.select_tsv(result)
-    if isinstance(result, AskResult):
-        return writers.ask_json(result) if fmt.name == "json" else writers.ask_xml(result)
-    assert isinstance(result, GraphResult)
-    graph = bind_prefixes(result.graph)
-    return graph.serialize(format=_RDF_SERIALIZERS[fmt.name], encoding="utf-8")
+    return write(result, fmt.name, truncated=truncated)
 
 
 def result_response(outcome: Outcome, fmt: Format, media_type: str, **page: Any) -> Response:
     """The HTTP answer for a result, with the limits in its headers."""
-    if fmt.name == "html":
-        body: str | bytes = render_template(
+    if outcome.body is not None:
+        body: str | bytes = outcome.body
+        mimetype = media_type
+    elif fmt.name == "html":
+        body = render_template(
             "sparql/results.html",
-            table=result_table(outcome.result),
+            table=result_table(outcome.terms),
             outcome=outcome,
             tr=tr,
             **page,
         )
         mimetype = "text/html"
     else:
-        body = serialize(outcome.result, fmt, truncated=outcome.truncated)
+        body = serialize(outcome.terms, fmt, truncated=outcome.truncated)
         mimetype = media_type
     return limit_headers(Response(body, mimetype=mimetype), outcome)
 
@@ -1038,13 +977,21 @@ def endpoint() -> Response:
                 raise ProtocolError(400, "The POST has no query: send query=... or a body.")
             return describe_service(operation.format)
         # Refuse an impossible Accept before any work is done.
-        choose_format(operation.format, {"select", "ask", "graph"})
+        offers = formats_by_kind(operation.format)
         base = _endpoint_url()
         text, shape = prepare(operation.query, operation, base)
-        outcome = execute(text, timeout=operation.timeout)
-        if shape.star_order and isinstance(outcome.result, SelectResult):
+        # The worker writes the result itself, except as HTML (a page needs the terms).
+        writing = Writing(
+            {kind: fmt.name for kind, (fmt, _) in offers.items() if fmt.name != "html"},
+            shape.star_order,
+        )
+        outcome = execute(text, timeout=operation.timeout, writing=writing)
+        if outcome.body is None and shape.star_order and outcome.kind == "select":
             outcome = reorder(outcome, shape.star_order)
-        fmt, media_type = choose_format(operation.format, {kind_of(outcome.result)})
+        if outcome.kind in offers:
+            fmt, media_type = offers[outcome.kind]
+        else:
+            fmt, media_type = choose_format(operation.format, {outcome.kind})  # raises 406
         response = result_response(outcome, fmt, media_type, query_text=operation.query)
     except ProtocolError as error:
         response = error_response(error.status, error.message)
@@ -1143,11 +1090,10 @@ def describe_service(requested: str | None) -> Response:
 
 def _choose_description_format(requested: str | None) -> tuple[Format, str]:
     if requested:
-        names = FORMAT_NAMES.get(requested.lower(), ())
-        for offer in _DESCRIPTION_FORMATS:
-            if offer.name in names:
-                return offer, offer.media_type
-        raise ProtocolError(406, f"The service description cannot be given as {requested}.")
+        named = named_format(requested, _DESCRIPTION_FORMATS)
+        if named is None:
+            raise ProtocolError(406, f"The service description cannot be given as {requested}.")
+        return named, named.media_type
     chosen = negotiate(request.headers.get("Accept"), _DESCRIPTION_FORMATS)
     if chosen is None:
         raise ProtocolError(406, f"The service description is {_offer_list(_DESCRIPTION_FORMATS)}.")
@@ -1344,13 +1290,15 @@ def _parameter_values(query: NamedQuery) -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k not in _SITE_ARGUMENTS}
 
 
-def run_named(query: NamedQuery, values: Mapping[str, str]) -> Outcome:
+def run_named(
+    query: NamedQuery, values: Mapping[str, str], writing: Writing | None = None
+) -> Outcome:
     """Run a library query with the user's values bound as typed terms; raise ProtocolError."""
     try:
         bindings = query.bindings(values)
     except ParameterError as error:
         raise ProtocolError(400, f"Parameter error: {error}") from error
-    return execute(query.text, bindings=bindings)
+    return execute(query.text, bindings=bindings, writing=writing)
 
 
 @bp.get("/queries")
@@ -1441,7 +1389,7 @@ def canned_query(name: str) -> Response:
         description=query.description(lang),
         fields=fields,
         outcome=outcome,
-        table=result_table(outcome.result) if outcome else None,
+        table=result_table(outcome.terms) if outcome else None,
         problem=problem,
         twins=twins,
         tr=tr,
@@ -1458,8 +1406,10 @@ def canned_query_data(name: str, ext: str) -> Response:
         kept: dict[str, Any] = dict(request.args)
         target = url_for("sparql.canned_query_data", name=query.name, ext=ext, **kept)
         return redirect(target, 308)  # type: ignore[return-value]
+    # The worker writes SELECT rows (and an ASK answer in JSON) itself; graphs become rows here.
+    formats = {"select": "json", "ask": "json"} if ext == "json" else {"select": "csv"}
     try:
-        outcome = run_named(query, _parameter_values(query))
+        outcome = run_named(query, _parameter_values(query), Writing(formats))
     except ProtocolError as error:
         if ext == "json":
             response = Response(
@@ -1469,7 +1419,13 @@ def canned_query_data(name: str, ext: str) -> Response:
             )
             return response
         return error_response(error.status, error.message)
-    result = outcome.result
+    if outcome.body is not None:
+        mimetype = "application/sparql-results+json" if ext == "json" else "text/csv"
+        response = Response(outcome.body, mimetype=mimetype)
+        if ext == "csv":
+            response.headers["Content-Disposition"] = f'inline; filename="{query.name}.csv"'
+        return limit_headers(response, outcome)
+    result = outcome.terms
     if ext == "json":
         if isinstance(result, AskResult):
             body = writers.ask_json(result)
@@ -1492,7 +1448,6 @@ __all__ = [
     "ProtocolError",
     "QueryShape",
     "bp",
-    "dataset_by_parser",
     "lex",
     "negotiate",
     "read_shape",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import urllib.parse
 from pathlib import Path
 
-import pytest
 from conftest import SparqlServer
 from flask import Flask
 
@@ -171,13 +170,6 @@ def test_update_protocol_methods_and_graph_store_requests_are_refused(
     assert store_checksum(sparql_store_path) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="webapp/sparql.py: an update inside query= (or an application/sparql-query body) is "
-    "not recognised as an update: it is sent to a query worker, whose engine refuses it as a "
-    "syntax error ('400 Query error: expected CONSTRUCT'). SECURITY.md says every update form "
-    "is refused before it reaches a store; the store stays unchanged either way (tested above)",
-)
 def test_updates_in_a_query_are_refused_before_a_worker_sees_them(sparql_app: Flask) -> None:
     from webapp import queries
 
@@ -191,12 +183,21 @@ def test_updates_in_a_query_are_refused_before_a_worker_sees_them(sparql_app: Fl
         return original(text, **kwargs)  # type: ignore[arg-type]
 
     runner.run = recording  # type: ignore[method-assign]
+    sent = [update for operation in OPERATIONS for update in disguises(operation)]
     try:
         client = sparql_app.test_client()
-        answers = [client.post("/sparql", data={"query": op}) for op in OPERATIONS]
+        answers = []
+        for update in sent:
+            answers += [
+                client.post("/sparql", data={"query": update}),
+                client.get("/sparql", query_string={"query": update}),
+                client.post(
+                    "/sparql", data=update.encode(), content_type="application/sparql-query"
+                ),
+            ]
     finally:
         runner.run = original  # type: ignore[method-assign]
-    assert [a.status_code for a in answers] == [403] * len(OPERATIONS)
+    assert [a.status_code for a in answers] == [403] * 3 * len(sent)
     assert all("read-only" in a.get_data(as_text=True) for a in answers)
     assert reached == []
 
