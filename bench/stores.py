@@ -96,6 +96,8 @@ def _run_backend(backend: str, corpus_path: Path, repeat: int, budget: float) ->
     """Inside the child process: load the corpus, time every query, report."""
     import pyoxigraph as ox
 
+    from politiraad_graph.store.base import StoreError
+
     texts = _query_texts(corpus_path)
     work = Path(tempfile.mkdtemp(prefix=f"bench-{backend}-"))
     started = time.perf_counter()
@@ -149,12 +151,22 @@ def _run_backend(backend: str, corpus_path: Path, repeat: int, budget: float) ->
     for name, text in texts.items():
         samples: list[float] = []
         rows = 0
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            rows = run(text)
-            samples.append(time.perf_counter() - t0)
-            if sum(samples) > budget:
-                break
+        try:
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                rows = run(text)
+                samples.append(time.perf_counter() - t0)
+                if sum(samples) > budget:
+                    break
+        except StoreError as error:
+            # A server's own time limit (Virtuoso: MaxQueryExecutionTime, 30 s on the test
+            # server) ends a query: report that query, keep the others' figures.
+            timings[name] = {
+                "error": f"{type(error).__name__} after {time.perf_counter() - t0:.1f} s",
+                "message": " ".join(str(error).split())[:400],
+                "runs": len(samples),
+            }
+            continue
         timings[name] = {
             "median_ms": statistics.median(samples) * 1000,
             "rows": rows,
@@ -257,14 +269,50 @@ def _ratios(by_backend: dict[str, dict[str, Any]], baseline: str) -> dict[str, A
         per = {
             name: queries[name]["median_ms"] / base[name]["median_ms"]
             for name in queries
-            if name in base and base[name]["median_ms"] > 0
+            if "median_ms" in queries[name] and base.get(name, {}).get("median_ms", 0) > 0
         }
         out[backend] = {"per_query": per, "geomean": _geomean(list(per.values()))}
     return out
 
 
+def _cell(timing: dict[str, Any]) -> str:
+    if "median_ms" in timing:
+        return f"{timing['median_ms']:.2f}"
+    return str(timing.get("error", "-"))
+
+
 def _row(label: str, cells: list[str]) -> str:
     return f"| {label} | " + " | ".join(cells) + " |"
+
+
+def _label(backend: str, result: dict[str, Any]) -> str:
+    return f"{backend} (earlier run)" if "earlier_run" in result else backend
+
+
+def _merge(report: dict[str, Any], earlier: dict[str, Any]) -> None:
+    """Keep from an earlier report what this run did not measure, marked with its command.
+
+    Another backend (a server not started this time), another size, or the validation stay as
+    they were measured; nothing this run measured is replaced. Their ratios stay those of the
+    earlier run: ratios are only ever computed within one run.
+    """
+    by_meetings = {size["meetings"]: size for size in report["sizes"]}
+    for old in earlier.get("sizes", []):
+        new = by_meetings.get(old["meetings"])
+        if new is None:
+            report["sizes"].append(old)
+            continue
+        for backend, result in old["backends"].items():
+            if backend in new["backends"] or "queries" not in result:
+                continue
+            kept = {"earlier_run": earlier["command"], "quads": old.get("quads"), **result}
+            new["backends"][backend] = kept
+            for baseline, ratios in old.get("ratios", {}).items():
+                if backend in ratios:
+                    new["ratios"].setdefault(baseline, {})[backend] = ratios[backend]
+        if old.get("validation") and not new.get("validation"):
+            new["validation"] = {"earlier_run": earlier["command"], **old["validation"]}
+    report["sizes"].sort(key=lambda size: size["meetings"])
 
 
 def _markdown(report: dict[str, Any]) -> str:
@@ -272,7 +320,7 @@ def _markdown(report: dict[str, Any]) -> str:
     for size in report["sizes"]:
         lines += [f"## {size['meetings']} meetings ({size['quads']} quads)", ""]
         measured = {b: r for b, r in size["backends"].items() if "queries" in r}
-        lines.append("| | " + " | ".join(measured) + " |")
+        lines.append("| | " + " | ".join(_label(b, r) for b, r in measured.items()) + " |")
         lines.append("| --- |" + " --- |" * len(measured))
         lines.append(
             _row("load (quads/s)", [f"{r['load_per_second']:,.0f}" for r in measured.values()])
@@ -282,20 +330,27 @@ def _markdown(report: dict[str, Any]) -> str:
         )
         names = sorted(next(iter(measured.values()))["queries"]) if measured else []
         for name in names:
-            cells = [f"{r['queries'][name]['median_ms']:.2f}" for r in measured.values()]
+            cells = [_cell(r["queries"].get(name, {})) for r in measured.values()]
             lines.append(_row(f"`{name}` median ms", cells))
         for baseline, ratios in size["ratios"].items():
             for backend, ratio in ratios.items():
                 if ratio["geomean"] is not None:
-                    lines.append(f"| geomean {backend} / {baseline} | {ratio['geomean']:.2f}× |")
+                    label = _label(backend, size["backends"].get(backend, {}))
+                    lines.append(f"| geomean {label} / {baseline} | {ratio['geomean']:.2f}× |")
         for backend, result in size["backends"].items():
             if "error" in result:
                 lines.append(f"\n{backend}: not measured ({result['error']})")
+            if "earlier_run" in result:
+                lines.append(
+                    f"\n{backend} (earlier run): kept from `{result['earlier_run']}`, on that "
+                    f"run's corpus ({result.get('quads')} quads); its ratios are within that run."
+                )
         if size.get("validation"):
             v = size["validation"]
+            earlier = f" (earlier run: `{v['earlier_run']}`)" if "earlier_run" in v else ""
             lines.append(
                 f"\nSHACL validation: {v['seconds']:.1f} s, peak {v['peak_mib']:,.0f} MiB, "
-                f"{v['violations']:.0f} violations"
+                f"{v['violations']:.0f} violations{earlier}"
             )
         lines.append("")
     return "\n".join(lines)
@@ -314,6 +369,12 @@ def main(argv: list[str] | None = None) -> int:
         "--validate-max", type=int, default=1_000_000, help="largest size validated"
     )
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep what the results in --out hold and this run does not measure\n"
+        "(other backends, sizes, validation), marked with the earlier command",
+    )
     parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child is not None:
@@ -351,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
             entry["validation"] = _child(["validate", str(path)])
         report["sizes"].append(entry)
     out = Path(args.out)
+    if args.merge and (out / "stores.json").exists():
+        _merge(report, json.loads((out / "stores.json").read_text(encoding="utf-8")))
     out.mkdir(parents=True, exist_ok=True)
     (out / "stores.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     (out / "stores.md").write_text(_markdown(report), encoding="utf-8")

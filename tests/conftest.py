@@ -272,3 +272,59 @@ def sparql_backend_app(
 
 
 # ---- END sparql endpoint fixtures ----------------------------------------------------------------
+
+
+# ---- BEGIN remote-store endpoint fixtures (tests/test_endpoint_backends.py) --------------------
+# The endpoint over the remote SPARQL store: a Virtuoso of its own (so the store conformance
+# tests, which empty their server's store, cannot take the data away from under it) holding the
+# curated graphs, loaded through the store API as `politiraad build` does, and the same apps as
+# the endpoint block above builds over the embedded store.
+
+
+@pytest.fixture(scope="session")
+def remote_endpoint_settings(
+    tmp_path_factory: pytest.TempPathFactory, curated: BuildResult
+) -> Iterator[dict[str, Any]]:
+    """The settings of a sparql store on a fresh Virtuoso that holds the curated graphs."""
+    from politiraad_graph.store.sparql import SparqlStore
+
+    for server in serve(tmp_path_factory.mktemp("virtuoso-endpoint")):
+        remote = SparqlStore.from_config(server.config())
+        remote.replace_all(curated.graphs)
+        remote.close()
+        yield server.config()
+
+
+@pytest.fixture(scope="session")
+def remote_sparql_app(remote_endpoint_settings: dict[str, Any]) -> Iterator[Flask]:
+    """The app of ``sparql_app`` (2 s limit, small request limit) over the remote store."""
+    from webapp import queries
+
+    app = make_sparql_app(None, **remote_endpoint_settings)
+    yield app
+    queries.close(app)
+
+
+@pytest.fixture(scope="session")
+def remote_sparql_capped_app(remote_endpoint_settings: dict[str, Any]) -> Iterator[Flask]:
+    """The remote store with a row cap of 3."""
+    from webapp import queries
+
+    app = make_sparql_app(None, row_cap=3, QUERY_WORKERS=1, **remote_endpoint_settings)
+    yield app
+    queries.close(app)
+
+
+@pytest.fixture(scope="session")
+def remote_sparql_default_limits_app(remote_endpoint_settings: dict[str, Any]) -> Iterator[Flask]:
+    """The remote store with the default time limit (20 s), for the canned queries."""
+    from webapp import queries
+
+    app = make_sparql_app(
+        None, query_timeout=20.0, query_timeout_max=60.0, **remote_endpoint_settings
+    )
+    yield app
+    queries.close(app)
+
+
+# ---- END remote-store endpoint fixtures --------------------------------------------------------

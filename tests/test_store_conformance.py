@@ -16,7 +16,9 @@ What not every backend does yet is tested only where it is done, and said so her
 * the same checksum for the project's own data: ``oxigraph`` and ``sparql``
   (``CANONICAL_BACKENDS``) write typed values in canonical form; the memory store keeps the
   written form (``75000000.0`` for a decimal), so its checksum differs on such data (asserted
-  in test_memory_store_keeps_lexical_forms). For data in canonical form all three agree.
+  in test_memory_store_keeps_lexical_forms). For data in canonical form all three agree;
+* a query's own ``FROM`` / ``FROM NAMED``: ``oxigraph`` and ``sparql`` (``DATASET_BACKENDS``);
+  the memory store refuses them (rdflib would copy the named graphs into its default graph).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ BACKENDS = ["memory", "oxigraph", "sparql"]
 TIMEOUT_BACKENDS = BACKENDS
 REFUSING_BACKENDS = BACKENDS
 VALIDATING_BACKENDS = ["oxigraph", "sparql"]
+DATASET_BACKENDS = ["oxigraph", "sparql"]
 CANONICAL_BACKENDS = ["oxigraph", "sparql"]
 
 EX = Namespace("http://example.org/conf/")
@@ -387,6 +390,33 @@ def test_large_graph_in_chunks(store: GraphStore) -> None:
     assert isinstance(constructed, GraphResult) and isomorphic(constructed.graph, big)
 
 
+# -- a query's own dataset -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", DATASET_BACKENDS, indirect=True)
+def test_query_with_its_own_dataset(store: GraphStore) -> None:
+    """FROM / FROM NAMED choose among the store's graphs; a part left out is empty."""
+    store.replace_all(content(with_bnodes=False))
+    graphs = "SELECT DISTINCT ?g {} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} ORDER BY ?g"
+    people_only = f"SELECT (COUNT(*) AS ?n) FROM <{G_PEOPLE}> WHERE {{ ?s ?p ?o }}"
+    got = store.query(people_only)
+    assert isinstance(got, SelectResult) and got.rows[0]["n"] == Literal(len(people()))
+    named = store.query(graphs.format(f"FROM NAMED <{G_MEETINGS}>"))
+    assert isinstance(named, SelectResult)
+    assert [row["g"] for row in named.rows] == [URIRef(G_MEETINGS)]
+    no_named = store.query(graphs.format(f"FROM <{G_PEOPLE}>"))
+    assert isinstance(no_named, SelectResult) and no_named.rows == []
+    no_default = store.query(f"ASK FROM NAMED <{G_PEOPLE}> {{ ?s ?p ?o }}")
+    assert no_default == AskResult(False)
+    # Not keywords: a variable, a prefixed name, a string and a comment called FROM.
+    plain = store.query(
+        PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?s ?FROM ?o "
+        "OPTIONAL { ?s ex:FROM 'FROM NAMED' } } # FROM <urn:x:nothing>"
+    )
+    everything = sum(len(g) for g in content(with_bnodes=False).values())
+    assert isinstance(plain, SelectResult) and plain.rows[0]["n"] == Literal(everything)
+
+
 # -- failed loads leave the old content ------------------------------------------------------
 
 
@@ -710,3 +740,103 @@ def test_sparql_server_loads_nothing_from_outside(sparql_store: SparqlStore) -> 
         sparql_store._update("LOAD <http://127.0.0.1:9/nothing> INTO GRAPH <http://x/loaded>")
     with pytest.raises(StoreError):
         sparql_store._update("LOAD <file:///etc/passwd> INTO GRAPH <http://x/loaded>")
+
+
+def numbered_graphs(first: int, count: int) -> dict[str, Graph]:
+    """``count`` small graphs, one a meeting, like the corpus's one graph a meeting."""
+    graphs: dict[str, Graph] = {}
+    for i in range(first, first + count):
+        graph = Graph()
+        graph.add((EX[f"meeting/{i}"], RDF.type, EX.Meeting))
+        graph.add((EX[f"meeting/{i}"], EX.number, Literal(i)))
+        graphs[f"http://example.org/conf/graph/meeting-{i}"] = graph
+    return graphs
+
+
+class CountingStore(SparqlStore):
+    """The real store, keeping the text of every update it sends."""
+
+    updates: list[str]
+
+    def _update(self, text: str) -> None:
+        self.updates.append(text)
+        super()._update(text)
+
+
+def test_sparql_store_of_many_graphs(
+    virtuoso_server: VirtuosoServer, sparql_store: SparqlStore
+) -> None:
+    """Hundreds of graphs: Virtuoso echoed each dataset graph as a response header (past 100,
+    http.client refused the answer), and refuses ~1,000 graph moves in one update (SQ200)."""
+    store = CountingStore.from_config(virtuoso_server.config())
+    store.switch_graphs = 40
+    store.updates = []
+    first = numbered_graphs(0, 250)
+    store.replace_all(first)
+    assert store.graph_names() == sorted(first)
+    assert store.count() == 500
+    graphs = store.query("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(graphs, SelectResult) and graphs.rows[0]["n"] == Literal(250)
+    union = store.query(PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?m a ex:Meeting }")
+    assert isinstance(union, SelectResult) and union.rows[0]["n"] == Literal(250)
+    switches = [u for u in store.updates if "MOVE SILENT" in u]
+    assert len(switches) >= 250 // 40
+    assert max(u.count("MOVE SILENT") for u in switches) <= 40
+
+    # Replaced by an overlapping set: the old ones that are not in it go, the manifest follows.
+    second = numbered_graphs(200, 120)
+    store.replace_all(second)
+    assert store.graph_names() == sorted(second)
+    assert checksum(store) == checksum(reference(second))
+    on_server = server_graphs(virtuoso_server)
+    assert not set(first).difference(second) & on_server
+    assert not [g for g in on_server if g.startswith("urn:x-politiraad:staging:")]
+
+    # A load that fails after many graphs were staged switches none of them.
+    before = checksum(store)
+    with pytest.raises(RuntimeError, match="half-way"):
+        store.replace_all({**numbered_graphs(400, 150), G_PEOPLE: FailingGraph(2500)})
+    assert checksum(store) == before
+    assert store.graph_names() == sorted(second)
+    assert not [
+        g for g in server_graphs(virtuoso_server) if g.startswith("urn:x-politiraad:staging:")
+    ]
+
+
+def test_sparql_unreadable_answer_is_a_store_error() -> None:
+    """A response http.client cannot read (here: 150 headers) is a StoreError, not a crash."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            headers = "".join(f"X-Echo-{i}: {i}\r\n" for i in range(150))
+            connection.sendall(f"HTTP/1.1 200 OK\r\n{headers}\r\n".encode())
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        store = SparqlStore(f"http://127.0.0.1:{port}/sparql")
+        with pytest.raises(StoreError, match=r"could not be read.*more than 100 headers"):
+            store.graph_names()
+    finally:
+        thread.join(timeout=5)
+        listener.close()
+
+
+def test_sparql_syntax_error_says_where(sparql_store: SparqlStore) -> None:
+    """The server judges the syntax; its message keeps the query's own line numbers and is not
+    buried under the store's dataset (sent as pragmas before the query's first line)."""
+    sparql_store.replace_all(numbered_graphs(0, 30))
+    with pytest.raises(StoreError) as error:
+        sparql_store.query("SELECT * WHERE {\n  ?s ?p ?o .\n  FILTR(?o)\n}")
+    message = str(error.value)
+    assert "HTTP 400" in message and "line 3" in message
+    assert "DEFINE input:" not in message
+    with pytest.raises(StoreError, match="not a query: an update"):
+        sparql_store.query("DROP ALL")

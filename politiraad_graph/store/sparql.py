@@ -9,16 +9,27 @@ not own:
   in a small *manifest* graph (``urn:x-politiraad:store``) and sends every query with that list
   as its dataset (``default-graph-uri`` and ``named-graph-uri`` protocol parameters). So a query
   sees the union of the store's graphs, ``GRAPH ?g`` ranges over them, and neither foreign graphs
-  nor half-loaded staging graphs are ever seen. ``replace_all`` never touches a graph outside the
-  manifest (it must not: ``DROP ALL`` on Virtuoso would take its system graphs with it).
+  nor half-loaded staging graphs are ever seen. On Virtuoso the dataset is sent as ``DEFINE
+  input:default-graph-uri`` / ``input:named-graph-uri`` pragmas in the query text, which is what
+  its endpoint makes of the protocol parameters - but it also echoes each parameter as a
+  response header, and past 100 graphs ``http.client`` refused such an answer. A query with its
+  own ``FROM`` / ``FROM NAMED`` reads what it names (a part it leaves out is empty, as SPARQL
+  says): the caller chose those graphs (the web endpoint allows only graphs the store holds).
+  ``replace_all`` never touches a graph outside the manifest (it must not: ``DROP ALL`` on
+  Virtuoso would take its system graphs with it).
 * **Staged writes.** ``replace_graph`` and ``replace_all`` load the new content into fresh
   staging graphs first (``INSERT DATA`` of at most ``chunk_triples`` triples a request, or Graph
-  Store Protocol ``POST`` when a GSP URL is set), then switch in **one** update request::
+  Store Protocol ``POST`` when a GSP URL is set), then switch in update requests of at most
+  ``switch_graphs`` (100) graphs each - one request for a store of up to 100 graphs::
 
-      DROP SILENT GRAPH <g> ; MOVE SILENT <staging> TO <g> ; ... ; (manifest update)
+      (manifest: unlist the graphs that go) ; DROP SILENT GRAPH <g> ;
+      MOVE SILENT <staging> TO <g> ; ... ; (manifest: list the new graphs)
 
+  Virtuoso refuses a switch of ~1,000 graphs in one request as too large (SQ200).
   A load that fails (a term that cannot be written, a data source that raises, a server error)
-  drops the staging graphs and leaves the old content and the manifest untouched.
+  drops the staging graphs and leaves the old content and the manifest untouched: nothing is
+  switched before every graph is staged. A switch of several requests that fails after the
+  first leaves part of the new content in place and says so.
 * **What is atomic on Virtuoso 7.2** (Debian 7.2.5; measured with a writer replacing a
   20,000-triple graph ten times while a reader polled it with a GROUP BY count):
 
@@ -67,8 +78,11 @@ not own:
 * **Time limits.** ``timeout`` is enforced client-side (the socket timeout of SPARQLWrapper's
   request; Virtuoso sends nothing before the result is complete, so this is the limit on the
   whole answer) and raises :class:`QueryTimeout`. On Virtuoso the store also asks the server to
-  stop after the same time (``timeout`` parameter, in ms), so an abandoned query does not go on
-  using the server.
+  stop (``timeout`` parameter), two seconds before our limit since Virtuoso checks it on a
+  two-second tick, so an abandoned query does not go on using the server and the server's own
+  stop usually comes first. A query given no limit gets ``query_time_limit`` (from the setting
+  ``query_timeout_max``). A time-out the server reports as an error (``S1T00``, SR171) is a
+  :class:`QueryTimeout` as well.
 * **Credentials** come from the configuration and are answered for HTTP Digest (Virtuoso's
   ``/sparql-auth``) or Basic, whichever the server asks for, through a password manager private
   to the store (not SPARQLWrapper's, which installs a process-wide opener and prints the
@@ -78,8 +92,10 @@ not own:
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
+import math
 import re
 import time
 import urllib.error
@@ -88,7 +104,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from http.client import HTTPResponse
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -168,6 +184,41 @@ def query_form(text: str) -> str:
     raise StoreError("not a query: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
 
 
+def _words(text: str) -> set[str]:
+    return {m.group().upper() for m in _FORM_TOKEN.finditer(text) if m.lastgroup == "word"}
+
+
+def own_dataset(text: str) -> tuple[bool, bool]:
+    """Whether the query names its own default graph (``FROM``) and named graphs (``FROM NAMED``).
+
+    Keywords only: not in strings, IRIs or comments, nor part of a prefixed name or a variable.
+
+    >>> own_dataset("SELECT * FROM <http://x/g> { ?s ?p ?o }")
+    (True, False)
+    >>> own_dataset("SELECT ?FROM { ?s x:FROM 'FROM NAMED' } # FROM NAMED")
+    (False, False)
+    """
+    default = named = False
+    previous = ""
+    words: list[str] = []
+    for match in _FORM_TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "other" and match.group().isspace():
+            continue
+        if kind == "word" and previous not in {":", "?", "$"}:
+            words.append(match.group().upper())
+        else:
+            words.append("")
+        previous = match.group() if kind == "other" else ""
+    for word, following in zip(words, [*words[1:], ""], strict=True):
+        if word == "FROM":
+            if following == "NAMED":
+                named = True
+            else:
+                default = True
+    return default, named
+
+
 def safe_url(url: str) -> str:
     """Return the URL without any user name or password in it, for messages and logs.
 
@@ -226,7 +277,21 @@ def _term_to_ntriples(term: Node, labels: dict[BNode, str]) -> str:
     return term_to_sparql(term)
 
 
+def dataset_pragmas(default: Iterable[str], named: Iterable[str]) -> str:
+    """Write a query's dataset as Virtuoso ``DEFINE input:...`` pragmas, to go before its text.
+
+    No line break: the server's messages then give the line numbers of the query as written.
+
+    >>> dataset_pragmas(["http://x/a"], ["http://x/b"])
+    'DEFINE input:default-graph-uri <http://x/a> DEFINE input:named-graph-uri <http://x/b> '
+    """
+    pragmas = [f"DEFINE input:default-graph-uri {term_to_sparql(URIRef(g))} " for g in default]
+    pragmas += [f"DEFINE input:named-graph-uri {term_to_sparql(URIRef(g))} " for g in named]
+    return "".join(pragmas)
+
+
 Triple = tuple[Node, Node, Node]
+_Item = TypeVar("_Item")
 
 
 def _insert_request(target: str, chunk: Sequence[Triple]) -> str:
@@ -395,16 +460,23 @@ class SparqlStore:
         manifest_graph: str = MANIFEST_GRAPH,
         graph_list_ttl: float = 0.0,
         switch_attempts: int = 4,
+        switch_graphs: int = 100,
+        query_time_limit: float | None = None,
     ) -> None:
         """Connect to the server at ``query_url`` (no request is made yet).
 
         ``graph_list_ttl`` is how long, in seconds, the list of the store's graphs may be reused
         before a query asks the server again; 0 (the default) asks before every query, which
         costs one small request but means a graph added by another process is seen at once.
+        ``switch_graphs`` is how many graphs one update request of the final switch moves (or
+        drops, or lists in the manifest); Virtuoso refuses ~1,000 in one request.
+        ``query_time_limit`` is the limit of a query given none (``from_config``: the setting
+        ``query_timeout_max``, the endpoint's hard cap): a query worker killed at its deadline
+        cannot tell the server to stop, so the server must be told before it starts.
         """
         if not query_url:
             raise StoreError("the sparql store needs sparql_query_url")
-        if chunk_triples < 1 or gsp_chunk_triples < 1:
+        if chunk_triples < 1 or gsp_chunk_triples < 1 or switch_graphs < 1:
             raise ValueError("chunk sizes must be positive")
         self.query_url = query_url
         self.update_url = update_url or query_url
@@ -416,6 +488,8 @@ class SparqlStore:
         self.manifest_graph = manifest_graph
         self.graph_list_ttl = graph_list_ttl
         self.switch_attempts = max(1, switch_attempts)
+        self.switch_graphs = switch_graphs
+        self.query_time_limit = query_time_limit
         self._graphs: tuple[float, list[str]] | None = None
         self._virtuoso: bool | None = None
         self._opener = self._make_opener(user, password)
@@ -429,6 +503,7 @@ class SparqlStore:
             gsp_url=str(config.get("sparql_gsp_url") or "") or None,
             user=str(config.get("sparql_user") or "") or None,
             password=str(config.get("sparql_password") or "") or None,
+            query_time_limit=float(config.get("query_timeout_max") or 0) or None,
         )
 
     def _make_opener(self, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
@@ -460,10 +535,18 @@ class SparqlStore:
                 body = ""
             finally:
                 error.close()
+            # Virtuoso follows its message with the query it ran, which starts with the
+            # store's dataset pragmas (hundreds of graphs): the message is what matters.
+            body = body.split("SPARQL query:", 1)[0]
             excerpt = " ".join(body.split())[:_BODY_EXCERPT]
             message = f"{what} at {safe_url(url)} failed: HTTP {error.code} {error.reason}"
             if "exceeds the limit" in body and "estimated execution time" in body:
                 return QueryTimeout(f"{message}: the server refused it as too slow: {excerpt}")
+            if what == "query" and "S1T00" in body:
+                # SQLSTATE S1T00 is "timeout expired": the query ran (or waited for a writer's
+                # locks) past Virtuoso's limit where it could not be cut to partial rows (SR171
+                # "Transaction timed out", seen on analytic queries at 100k triples).
+                return QueryTimeout(f"{message}: the server stopped it at its time limit")
             return StoreError(f"{message}: {excerpt}" if excerpt else message)
         reason = getattr(error, "reason", error)
         return StoreError(f"{what} at {safe_url(url)} failed: {reason}")
@@ -493,14 +576,23 @@ class SparqlStore:
         # The format only decides SPARQLWrapper's default Accept header (replaced below); a
         # format it does not expect for the query form makes it warn.
         wrapper.setReturnFormat(TURTLE if form in {"CONSTRUCT", "DESCRIBE"} else JSON)
-        # Set directly: SPARQLWrapper's own guess of the form warns on text it does not parse
-        # and would send anything that looks like an update to the update endpoint.
-        wrapper.queryString = text
+        # Both set directly (the text below): SPARQLWrapper's own guess of the form warns on text
+        # it does not parse and would send anything that looks like an update to the update
+        # endpoint.
         wrapper.queryType = "INSERT" if update else form
-        for graph in dataset or ():
-            wrapper.addParameter("default-graph-uri", graph)
-        for graph in named or ():
-            wrapper.addParameter("named-graph-uri", graph)
+        if self._virtuoso and not update:
+            # Virtuoso answers every protocol dataset parameter with a response header of its
+            # own (X-SPARQL-default-graph / X-SPARQL-named-graph), so a store of ~100 graphs or
+            # more got answers that http.client refuses ("got more than 100 headers"). Its
+            # endpoint turns those parameters into these pragmas; writing them here means the
+            # same dataset with no echo (and no quadratic header building on the server).
+            text = dataset_pragmas(dataset or (), named or ()) + text
+        else:
+            for graph in dataset or ():
+                wrapper.addParameter("default-graph-uri", graph)
+            for graph in named or ():
+                wrapper.addParameter("named-graph-uri", graph)
+        wrapper.queryString = text
         if timeout is not None and self._virtuoso and not update:
             wrapper.addParameter("timeout", str(self._server_timeout_ms(timeout)))
         wrapper.addCustomHttpHeader("Accept", accept)
@@ -524,6 +616,12 @@ class SparqlStore:
             raise self._fail(what, url, error) from None
         except OSError as error:
             raise self._fail(what, url, error) from None
+        except http.client.HTTPException as error:
+            # Not an OSError: a response http.client cannot read (mis-framed, too many headers).
+            raise StoreError(
+                f"{what} at {safe_url(url)} failed: the server's response could not be read "
+                f"({type(error).__name__}: {error})"
+            ) from None
         elapsed = time.monotonic() - started
         log.debug("%s at %s: %d bytes in %.3f s", what, safe_url(url), len(body), elapsed)
         state = headers.get("X-SQL-State") or ""
@@ -536,8 +634,17 @@ class SparqlStore:
         return body, headers.get_content_type()
 
     def _server_timeout_ms(self, timeout: float) -> int:
-        """The time limit asked of Virtuoso (its ``timeout`` parameter is in milliseconds)."""
-        return max(1, int(timeout * 1000))
+        """The time limit asked of Virtuoso (its ``timeout`` parameter is in milliseconds).
+
+        Virtuoso 7.2 checks its limit on a two-second tick (measured on a cross product: asked
+        for 1 s or 2 s it stops at 2.0 s, asked for 3 s at 4.0 s), so it is asked for two
+        seconds less than our limit (at least 1 s): its own stop ("cut short", which frees the
+        server at once and says why) then comes before our deadline instead of after it.
+
+        >>> [SparqlStore("http://x/")._server_timeout_ms(t) for t in (0.5, 2.0, 4.0, 20.0)]
+        [1000, 1000, 2000, 18000]
+        """
+        return max(1, math.ceil(timeout) - 2) * 1000
 
     def _timeout_error(self, what: str, url: str, timeout: float | None) -> QueryTimeout:
         limit = timeout if timeout is not None else self.io_timeout
@@ -660,11 +767,33 @@ class SparqlStore:
         refuse_outside_access(text)
         if bindings:
             text = bind_values(text, bindings)
-        form = query_form(text)
+        try:
+            form = query_form(text)
+        except StoreError:
+            if _UPDATE_WORDS.intersection(_words(text)):
+                raise
+            # No query form found: the server judges the syntax and says where it is wrong.
+            form = "SELECT"
+        if timeout is None:
+            timeout = self.query_time_limit
         if timeout is not None and timeout <= 0:
             raise QueryTimeout("the time limit was used up before the query started")
         started = time.monotonic()
         dataset = self._dataset()
+        # The query's own FROM / FROM NAMED clauses say what it reads (the endpoint writes the
+        # protocol's default-graph-uri / named-graph-uri there): the store's dataset would
+        # override them. A part the query leaves out is empty, as SPARQL says.
+        own_default, own_named = own_dataset(text)
+        default_graphs: list[str] | None = dataset
+        named_graphs: list[str] | None = dataset
+        if own_default or own_named:
+            if self._virtuoso:
+                # Virtuoso's pragmas override FROM and FROM NAMED separately.
+                default_graphs = None if own_default else [_EMPTY_GRAPH]
+                named_graphs = None if own_named else [_EMPTY_GRAPH]
+            else:
+                # The protocol's parameters would override the query's whole dataset.
+                default_graphs = named_graphs = None
         if timeout is not None:
             timeout = max(0.001, timeout - (time.monotonic() - started))
         if form == "ASK":
@@ -672,8 +801,8 @@ class SparqlStore:
                 text,
                 update=False,
                 accept="application/sparql-results+json",
-                dataset=dataset,
-                named=dataset,
+                dataset=default_graphs,
+                named=named_graphs,
                 timeout=timeout,
                 form=form,
             )
@@ -682,13 +811,13 @@ class SparqlStore:
             # Virtuoso describes a resource by the triples it is subject *and object* of, and
             # does not follow blank nodes; this asks for the Concise Bounded Description that
             # Oxigraph and rdflib give.
-            text = f'DEFINE sql:describe-mode "CBD"\n{text}'
+            text = f'DEFINE sql:describe-mode "CBD" {text}'
         if form in {"CONSTRUCT", "DESCRIBE"}:
             graph = self._construct(
-                text, form=form, dataset=dataset, named=dataset, timeout=timeout
+                text, form=form, dataset=default_graphs, named=named_graphs, timeout=timeout
             )
             return GraphResult(graph)
-        result = self._select(text, dataset=dataset, named=dataset, timeout=timeout)
+        result = self._select(text, dataset=default_graphs, named=named_graphs, timeout=timeout)
         if max_rows is not None and len(result.rows) > max_rows:
             return SelectResult(result.variables, result.rows[:max_rows])
         return result
@@ -736,15 +865,69 @@ class SparqlStore:
 
     def _drop_silently(self, graphs: Iterable[str]) -> None:
         operations = [f"DROP SILENT GRAPH {term_to_sparql(URIRef(g))}" for g in graphs]
-        if not operations:
-            return
-        try:
-            self._update(" ;\n".join(operations))
-        except StoreError as error:  # the original failure matters more
-            log.warning("could not drop staging graphs: %s", error)
+        for start in range(0, len(operations), self.switch_graphs):
+            try:
+                self._update(" ;\n".join(operations[start : start + self.switch_graphs]))
+            except StoreError as error:  # the original failure matters more
+                log.warning("could not drop staging graphs: %s", error)
 
     def _staging_name(self, token: str, index: int) -> str:
         return f"{_STAGING_PREFIX}{token}:{index}"
+
+    def _switch_requests(
+        self,
+        moves: Mapping[str, str | None],
+        drops: Iterable[str],
+        listed: Iterable[str],
+        unlisted: Iterable[str],
+    ) -> list[tuple[str, list[str]]]:
+        """The switch as update requests of at most ``switch_graphs`` graphs each.
+
+        Each request is given with the staging graphs it moves. A graph's ``DROP`` and ``MOVE``
+        travel together; graphs are unlisted from the manifest before they are dropped and
+        listed once they hold their new content, so the manifest never names a graph that is
+        about to go. For a store of up to ``switch_graphs`` graphs this is one request, as the
+        switch has always been.
+        """
+        manifest = term_to_sparql(URIRef(self.manifest_graph))
+        has = f"{manifest} <{_HAS_GRAPH}>"
+
+        # Units: operations that must share a request, the staging graphs they move and how
+        # many graphs they touch.
+        Unit = tuple[list[str], list[str], int]
+
+        def manifest_ops(word: str, graphs: Sequence[str]) -> list[Unit]:
+            units: list[Unit] = []
+            for part in _parts(graphs, self.switch_graphs):
+                triples = " ".join(f"{has} {term_to_sparql(URIRef(g))} ." for g in part)
+                units.append(
+                    ([f"{word} DATA {{ GRAPH {manifest} {{ {triples} }} }}"], [], len(part))
+                )
+            return units
+
+        units = manifest_ops("DELETE", list(unlisted))
+        units += [([f"DROP SILENT GRAPH {term_to_sparql(URIRef(g))}"], [], 1) for g in drops]
+        for graph, staging in moves.items():
+            target = term_to_sparql(URIRef(graph))
+            switch = [f"DROP SILENT GRAPH {target}"]
+            if staging is not None:
+                switch.append(f"MOVE SILENT GRAPH <{staging}> TO GRAPH {target}")
+            units.append((switch, [staging] if staging else [], 1))
+        units += manifest_ops("INSERT", list(listed))
+        requests: list[tuple[str, list[str]]] = []
+        operations: list[str] = []
+        moving: list[str] = []
+        weight = 0
+        for ops, stagings, graphs in units:
+            if operations and weight + graphs > self.switch_graphs:
+                requests.append((" ;\n".join(operations), moving))
+                operations, moving, weight = [], [], 0
+            operations += ops
+            moving += stagings
+            weight += graphs
+        if operations:
+            requests.append((" ;\n".join(operations), moving))
+        return requests
 
     def _switch(
         self,
@@ -753,34 +936,33 @@ class SparqlStore:
         drops: Iterable[str] = (),
         listed: Iterable[str] = (),
         unlisted: Iterable[str] = (),
-        new_manifest: bool = False,
         staged: Mapping[str, int] | None = None,
     ) -> None:
-        """Swap staged graphs in and update the manifest, in one update request.
+        """Swap staged graphs in and update the manifest, in bounded update requests.
 
         ``moves`` maps each target graph to its staging graph (None: the target becomes empty);
         ``drops`` are graphs to remove; ``listed``/``unlisted`` are added to/removed from the
-        manifest, which is first emptied when ``new_manifest`` is set; ``staged`` gives the
-        number of triples in each staging graph, to check before a retry.
+        manifest; ``staged`` gives the number of triples in each staging graph, to check before
+        a retry. Virtuoso refuses one update of ~1,000 graph moves as too large (SQ200), so a
+        big switch is several requests: nothing is switched before every graph is staged (a
+        failed *load* still leaves the old content whole), but a request that fails after
+        others succeeded leaves part of the new content in place, which the error says.
         """
-        operations = [f"DROP SILENT GRAPH {term_to_sparql(URIRef(g))}" for g in drops]
-        for graph, staging in moves.items():
-            target = term_to_sparql(URIRef(graph))
-            operations.append(f"DROP SILENT GRAPH {target}")
-            if staging is not None:
-                operations.append(f"MOVE SILENT GRAPH <{staging}> TO GRAPH {target}")
-        manifest = term_to_sparql(URIRef(self.manifest_graph))
-        has = f"{manifest} <{_HAS_GRAPH}>"
-        if new_manifest:
-            operations.append(f"DROP SILENT GRAPH {manifest}")
-        removed = " ".join(f"{has} {term_to_sparql(URIRef(g))} ." for g in unlisted)
-        if removed:
-            operations.append(f"DELETE DATA {{ GRAPH {manifest} {{ {removed} }} }}")
-        added = " ".join(f"{has} {term_to_sparql(URIRef(g))} ." for g in listed)
-        if added:
-            operations.append(f"INSERT DATA {{ GRAPH {manifest} {{ {added} }} }}")
-        text = " ;\n".join(operations)
         staged = staged or {}
+        requests = self._switch_requests(moves, drops, listed, unlisted)
+        for done, (text, moving) in enumerate(requests):
+            try:
+                self._switch_one(text, {s: staged[s] for s in moving if s in staged})
+            except StoreError as error:
+                if done == 0:
+                    raise
+                raise StoreError(
+                    f"the switch to the new graphs failed after {done} of {len(requests)} "
+                    f"update requests ({error}); the store holds part of the new content: "
+                    "load it again"
+                ) from error
+
+    def _switch_one(self, text: str, staged: Mapping[str, int]) -> None:
         for attempt in range(self.switch_attempts):
             try:
                 self._update(text)
@@ -843,11 +1025,14 @@ class SparqlStore:
                 if not sizes[staging]:
                     staged[name] = None
                     del sizes[staging]
+            kept = {name for name, staging in staged.items() if staging is not None}
+            # The manifest changes by its difference only: rewriting it whole would be one more
+            # request of every graph's name, and an empty manifest between two requests.
             self._switch(
                 staged,
                 drops=[g for g in old if g not in graphs],
-                listed=[name for name, staging in staged.items() if staging is not None],
-                new_manifest=True,
+                listed=sorted(kept.difference(old)),
+                unlisted=[g for g in old if g not in kept],
                 staged=sizes,
             )
         except BaseException:
@@ -858,6 +1043,16 @@ class SparqlStore:
 
     def close(self) -> None:
         self._forget_graphs()
+
+
+def _parts(items: Sequence[_Item], size: int) -> Iterator[Sequence[_Item]]:
+    """Cut a sequence into consecutive parts of at most ``size`` items.
+
+    >>> [list(p) for p in _parts([1, 2, 3], 2)]
+    [[1, 2], [3]]
+    """
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _parse_json(body: bytes) -> dict[str, Any]:
