@@ -117,17 +117,9 @@ def test_the_app_reads_the_remote_store(remote_sparql_app: Flask) -> None:
     assert settings["sparql_query_url"].endswith("/sparql-auth")
 
 
-# -- shared tests that fail on the remote store, for reasons outside the store ------------------
+# -- where Virtuoso answers differently: errors and limits --------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "webapp/sparql.py words a syntax error the remote server found as 'Query error (from "
-        "the SPARQL server): ...' where the shared test wants 'Query error:' (the message itself, "
-        "with Virtuoso's 'line 1:', is there)"
-    ),
-)
 def test_syntax_error_is_a_readable_400(client: FlaskClient) -> None:
     shared_endpoint.test_syntax_error_is_a_readable_400(client)
 
@@ -141,22 +133,17 @@ def test_syntax_error_from_the_server_is_a_readable_400(client: FlaskClient) -> 
     assert "DEFINE input:" not in text  # the store's dataset pragmas are not shown
 
 
-@pytest.mark.parametrize(
-    "name", [n for n in PATHOLOGICAL if n != "(p|^p)* path"] + ["(p|^p)* path"]
-)
+@pytest.mark.parametrize("name", [n for n in PATHOLOGICAL if n != "(p|^p)* path"])
 def test_pathological_query_is_stopped_in_time(sparql_server: SparqlServer, name: str) -> None:
-    if name == "(p|^p)* path":
-        pytest.xfail(
-            "Virtuoso 7.2 refuses a path with neither end bound at once ('TR...: transitive "
-            "start not given', HTTP 500), and webapp/sparql.py answers a remote server's 500 "
-            "as 500 'Store error'; a 400 'Query error' would say the truth"
-        )
     shared_limits.test_pathological_query_is_stopped_in_time(sparql_server, name)
 
 
 def test_a_path_virtuoso_cannot_run_ends_at_once(sparql_server: SparqlServer) -> None:
+    """Virtuoso 7.2 refuses a path with neither end bound ("transitive start not given", an
+    HTTP 500 with an SQLSTATE of the query's class): the query's fault, so a 400."""
     reply = ask(sparql_server, PATHOLOGICAL["(p|^p)* path"])
-    assert 400 <= reply.status < 600 and reply.seconds < SPARQL_TIME_LIMIT
+    assert reply.status == 400 and reply.seconds < SPARQL_TIME_LIMIT
+    assert b"Query error" in reply.body
     assert b"transitive start not given" in reply.body and b"bindings" not in reply.body
 
 
@@ -269,13 +256,6 @@ def server_limited(remote_endpoint_settings: dict[str, Any]) -> Iterator[SparqlS
     queries.close(app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "politiraad_graph/store/worker.py sends a store's QueryTimeout back as a plain store "
-        "error (error_kind 'store'), so the endpoint answers 500 'Store error' instead of 503"
-    ),
-)
 def test_the_servers_own_stop_is_a_timeout(server_limited: SparqlServer) -> None:
     """Virtuoso answers HTTP 200, partial rows and X-SQL-State: S1TAT; we answer 503, no rows."""
     reply = ask(server_limited, PATHOLOGICAL["triple cross product"])

@@ -70,6 +70,7 @@ from politiraad_graph.queries import get as get_named_query
 from politiraad_graph.store.base import (
     AskResult,
     GraphResult,
+    QueryRejected,
     QueryResult,
     QueryTimeout,
     QueryTooLarge,
@@ -788,11 +789,6 @@ def prepare(text: str, operation: Operation, base: str) -> tuple[str, QueryShape
     return text, shape
 
 
-# What SparqlStore says when the query itself is wrong: it could not tell the form, or the
-# server answered 400. (It raises StoreError for both; a distinct error type would be better.)
-_REMOTE_BAD_REQUEST = re.compile(r"^(?:query at \S+ failed: HTTP 400\b|not a query:)")
-
-
 def execute(
     text: str,
     *,
@@ -839,10 +835,10 @@ def execute(
         raise ProtocolError(
             406, f"This result cannot be given in that format: {error}. Ask for another one."
         ) from error
+    except QueryRejected as error:
+        # A remote SPARQL server found the query wrong, not itself broken.
+        raise ProtocolError(400, f"Query error: {error}") from error
     except StoreError as error:
-        # A remote SPARQL server that answers 400 found the query wrong, not itself broken.
-        if _REMOTE_BAD_REQUEST.search(str(error)):
-            raise ProtocolError(400, f"Query error (from the SPARQL server): {error}") from error
         raise ProtocolError(500, f"Store error: {error}") from error
     seconds = time.perf_counter() - started
     if answer.body is not None:

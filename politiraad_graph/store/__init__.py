@@ -21,6 +21,7 @@ __all__ = [
     "AskResult",
     "GraphResult",
     "GraphStore",
+    "QueryRejected",
     "QueryResult",
     "QueryTimeout",
     "SelectResult",

@@ -19,6 +19,10 @@ class QueryTimeout(StoreError):
     """A query ran past its time limit and was stopped."""
 
 
+class QueryRejected(StoreError):
+    """The engine (a remote server) refused the query itself: its syntax, or what it asks."""
+
+
 class QueryTooLarge(QueryTimeout):
     """A query used more memory than a worker may and was stopped (answered like a timeout)."""
 

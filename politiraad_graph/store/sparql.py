@@ -116,6 +116,7 @@ from politiraad_graph.guard import refuse_outside_access
 from politiraad_graph.store.base import (
     AskResult,
     GraphResult,
+    QueryRejected,
     QueryResult,
     QueryTimeout,
     SelectResult,
@@ -164,6 +165,12 @@ _FORM_TOKEN = re.compile(
 )
 
 
+#: Virtuoso answers 500 for some queries it will not run, with an SQLSTATE of class 22 (data
+#: exception, e.g. "TR...: transitive start not given"), 37 (syntax) or 42 (syntax or access
+#: rule): the query's fault, not the server's.
+_QUERY_FAULT = re.compile(r"\b(?:22|37|42)[0-9A-Z]{3} Error\b")
+
+
 def query_form(text: str) -> str:
     """Return SELECT, ASK, CONSTRUCT or DESCRIBE; refuse an update or an unknown form.
 
@@ -171,7 +178,7 @@ def query_form(text: str) -> str:
     'ASK'
     >>> query_form("DROP ALL")  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
-    StoreError: not a query: an update (DROP) cannot be run as a query
+    QueryRejected: not a query: an update (DROP) cannot be run as a query
     """
     for match in _FORM_TOKEN.finditer(text):
         if match.lastgroup != "word":
@@ -180,8 +187,8 @@ def query_form(text: str) -> str:
         if word in _QUERY_FORMS:
             return word
         if word in _UPDATE_WORDS:
-            raise StoreError(f"not a query: an update ({word}) cannot be run as a query")
-    raise StoreError("not a query: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+            raise QueryRejected(f"not a query: an update ({word}) cannot be run as a query")
+    raise QueryRejected("not a query: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
 
 
 def _words(text: str) -> set[str]:
@@ -547,7 +554,10 @@ class SparqlStore:
                 # locks) past Virtuoso's limit where it could not be cut to partial rows (SR171
                 # "Transaction timed out", seen on analytic queries at 100k triples).
                 return QueryTimeout(f"{message}: the server stopped it at its time limit")
-            return StoreError(f"{message}: {excerpt}" if excerpt else message)
+            found = f"{message}: {excerpt}" if excerpt else message
+            if what == "query" and (error.code == 400 or _QUERY_FAULT.search(body)):
+                return QueryRejected(found)
+            return StoreError(found)
         reason = getattr(error, "reason", error)
         return StoreError(f"{what} at {safe_url(url)} failed: {reason}")
 

@@ -37,6 +37,7 @@ from politiraad_graph.namespaces import bind_prefixes
 from politiraad_graph.store.base import (
     AskResult,
     GraphResult,
+    QueryRejected,
     QueryResult,
     QueryTimeout,
     QueryTooLarge,
@@ -205,7 +206,7 @@ def _serve(conn: Connection, config: dict[str, Any]) -> None:
             request = conn.recv()
         except EOFError:
             return
-        text, bindings, row_cap, writing = request
+        text, bindings, row_cap, writing, timeout = request
         try:
             now = _generation(config)
             if store is None or now != generation:
@@ -215,8 +216,18 @@ def _serve(conn: Connection, config: dict[str, Any]) -> None:
                 generation = now
             # One row past the cap tells that the cap cut the result.
             limit = None if row_cap is None else row_cap + 1
-            result, truncated = cap(store.query(text, bindings=bindings, max_rows=limit), row_cap)
+            # The pool kills a worker at the deadline, which stops a local engine; a remote
+            # server must be told the limit, or it goes on working for a query nobody awaits.
+            remote = config.get("store") == "sparql"
+            found = store.query(
+                text, bindings=bindings, max_rows=limit, timeout=timeout if remote else None
+            )
+            result, truncated = cap(found, row_cap)
             conn.send(_answer(result, truncated, writing))
+        except QueryTimeout as error:
+            conn.send(Answer(None, error=str(error), error_kind="timeout"))
+        except QueryRejected as error:
+            conn.send(Answer(None, error=str(error), error_kind="query"))
         except StoreError as error:
             conn.send(Answer(None, error=str(error), error_kind="store"))
         except Exception as error:  # a syntax or evaluation error goes back to the caller
@@ -293,7 +304,8 @@ class QueryRunner:
         except queue.Empty:
             raise QueryTimeout(f"no query worker became free within {limit:g} s") from None
         try:
-            worker.conn.send((text, dict(bindings or {}), row_cap, writing))
+            remaining = max(0.1, deadline - time.monotonic())
+            worker.conn.send((text, dict(bindings or {}), row_cap, writing, remaining))
             stop = self._wait(worker, deadline, limit)
             if stop is not None:
                 self._retire(worker)
@@ -310,6 +322,8 @@ class QueryRunner:
                 self._idle.put(worker)
         if answer.error_kind == "query":
             raise QueryError(answer.error or "the query failed")
+        if answer.error_kind == "timeout":
+            raise QueryTimeout(answer.error or f"the query ran past {limit:g} s")
         if answer.error_kind == "store":
             raise StoreError(answer.error or "the store failed")
         if answer.error_kind == "write":
