@@ -9,6 +9,7 @@ The expected rows were checked against the source texts in ``data/sources``.
 from __future__ import annotations
 
 import itertools
+import pickle
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date, time
@@ -29,7 +30,7 @@ from politiraad_graph.namespaces import POL
 from politiraad_graph.queries import NamedQuery, ParameterError
 from politiraad_graph.store.base import GraphStore, SelectResult
 from politiraad_graph.store.memory import MemoryStore
-from politiraad_graph.store.oxigraph import OxigraphStore
+from politiraad_graph.store.oxigraph import OxigraphStore, to_rdflib
 
 ID = "https://w3id.org/politiraad/id/"
 HOSTILE = 'x" } ; DROP ALL #'
@@ -100,6 +101,41 @@ def rows(result: SelectResult, *columns: str) -> list[Row]:
 
 def select(name: str, store: GraphStore, *columns: str, **params: str) -> list[Row]:
     return rows(run(store, name, **params), *columns)
+
+
+_DT = ox.NamedNode("http://example.org/datatype")
+_XSD_OX = {name: ox.NamedNode(str(XSD[name])) for name in ("integer", "date", "decimal", "string")}
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        (ox.NamedNode(ID + "person/x"), URIRef(ID + "person/x")),
+        (ox.BlankNode("b1"), BNode("b1")),
+        (ox.Literal('a "b" }'), Literal('a "b" }')),
+        (ox.Literal("x", datatype=_XSD_OX["string"]), Literal("x")),
+        (ox.Literal("Tøyen", language="nb"), Literal("Tøyen", lang="nb")),
+        (ox.Literal("", language="en"), Literal("", lang="en")),
+        (ox.Literal("5", datatype=_XSD_OX["integer"]), Literal("5", datatype=XSD.integer)),
+        (ox.Literal("2.5", datatype=_XSD_OX["decimal"]), Literal("2.5", datatype=XSD.decimal)),
+        (ox.Literal("2026-01-29", datatype=_XSD_OX["date"]), Literal(date(2026, 1, 29))),
+        (ox.Literal("x", datatype=_DT), Literal("x", datatype=URIRef(str(_DT.value)))),
+    ],
+)
+def test_oxigraph_terms_convert_to_what_rdflib_builds(term: object, expected: Node) -> None:
+    # The store builds string literals and IRIs without rdflib's constructors (they were most
+    # of the time of a query with many rows): the terms must be indistinguishable.
+    converted = to_rdflib(term)
+    assert type(converted) is type(expected)
+    assert converted == expected and hash(converted) == hash(expected)
+    assert converted.n3() == expected.n3()
+    if isinstance(expected, Literal):
+        assert isinstance(converted, Literal)
+        assert (converted.language, converted.datatype) == (expected.language, expected.datatype)
+        assert converted.value == expected.value
+        assert converted.toPython() == expected.toPython()
+        assert converted.eq(expected) and converted.neq(Literal("other")) is True
+    assert pickle.loads(pickle.dumps(converted)) == expected
 
 
 # --- the library itself ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ keeps a consistent store during a rebuild and a failed build leaves the previous
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import shutil
@@ -48,20 +49,83 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot store {term!r}")
 
 
+def _string_literal(text: str, language: str | None) -> Literal:
+    """A plain or language-tagged string literal, built without ``Literal()``'s normalisation.
+
+    ``Literal()`` tries every Python-to-XSD cast rule on a string before it settles on "no
+    datatype", which made converting result rows the main cost of a query with many rows. A
+    string literal has nothing to normalise, and Oxigraph has already checked the language tag,
+    so the four slots are set directly, to exactly what ``Literal(text, lang=language)`` sets.
+    """
+    literal = str.__new__(Literal, text)
+    literal._language = language
+    literal._datatype = None
+    literal._value = text
+    literal._ill_typed = None
+    return literal
+
+
+def _fast_path_matches_rdflib() -> bool:
+    """Whether this rdflib's Literal still has the slots ``_string_literal`` sets."""
+    try:
+        for text, language in (("x", None), ("x", "nb")):
+            fast, slow = _string_literal(text, language), Literal(text, lang=language)
+            if (fast, fast.language, fast.datatype, fast.value, fast.ill_typed) != (
+                slow,
+                slow.language,
+                slow.datatype,
+                slow.value,
+                slow.ill_typed,
+            ):
+                return False
+    except AttributeError:
+        return False
+    return True
+
+
+_FAST_STRINGS = _fast_path_matches_rdflib()
+
+
 def to_rdflib(term: object) -> Node:
     """Convert a pyoxigraph term to rdflib, with xsd:string literals made plain."""
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        # The IRI was checked by Oxigraph; URIRef() would only check it again.
+        return str.__new__(URIRef, term.value)
+    if isinstance(term, ox.Literal):
+        language = term.language
+        datatype = term.datatype.value
+        if language or datatype == _XSD_STRING:
+            if _FAST_STRINGS:
+                return _string_literal(term.value, language or None)
+            return Literal(term.value, lang=language or None)
+        return Literal(term.value, datatype=str.__new__(URIRef, datatype))
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"unexpected term {term!r}")
+
+
+class _Converter:
+    """Converts the terms of one result, building each typed literal once.
+
+    Typed literals (numbers, dates) go through rdflib's datatype parsing, the costly part, and
+    repeat across rows (dates of meetings, counts); a result's memo is dropped with the result,
+    so memory stays bounded by the result itself.
+    """
+
+    __slots__ = ("_typed",)
+
+    def __init__(self) -> None:
+        self._typed: dict[tuple[str, str], Node] = {}
+
+    def __call__(self, term: object) -> Node:
+        if isinstance(term, ox.Literal) and not term.language:
+            key = (term.value, term.datatype.value)
+            if key[1] != _XSD_STRING:
+                found = self._typed.get(key)
+                if found is None:
+                    found = self._typed[key] = to_rdflib(term)
+                return found
+        return to_rdflib(term)
 
 
 def _update_term(term: Node) -> str:
@@ -92,6 +156,19 @@ def current_generation(root: Path) -> Path | None:
         return None
     target = (root / os.readlink(link)).resolve()
     return target if target.is_dir() else None
+
+
+@functools.lru_cache(maxsize=512)
+def _reads_union(text: str) -> bool:
+    """Refuse a query that reaches outside; tell whether it reads the union of all graphs.
+
+    Both checks tokenise the whole text, which costs as much as running a small query: the web
+    pages and the endpoint send the same texts again and again, so the answer is remembered
+    (a refusal raises and is not remembered).
+    """
+    refuse_outside_access(text)
+    # The union of all graphs, unless the query names its own dataset (FROM, FROM NAMED).
+    return not has_dataset_clause(text)
 
 
 class OxigraphStore:
@@ -182,7 +259,7 @@ class OxigraphStore:
         timeout: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
-        refuse_outside_access(text)
+        _reads_union(text)
         for value in (bindings or {}).values():
             term_to_sparql(value)  # refuses what is not a valid term, as every backend does
         if timeout is not None:
@@ -204,9 +281,10 @@ class OxigraphStore:
             self._store = None
             self.read_only = True
         store = self._open()
-        # The union of all graphs, unless the query names its own dataset (FROM, FROM NAMED).
-        union = not has_dataset_clause(text)
-        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        union = _reads_union(text)
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()
+        }
         try:
             result = store.query(
                 text, use_default_graph_as_union=union, substitutions=substitutions or None
@@ -220,15 +298,14 @@ class OxigraphStore:
             )
         if isinstance(result, ox.QueryBoolean):
             return AskResult(bool(result))
+        convert = _Converter()
         if isinstance(result, ox.QueryTriples):
-            graph = Graph()
+            # A result graph has no named graphs: the context-free store adds a triple at half
+            # the cost of the default one, which is most of the time of an entity page.
+            graph = Graph(store="SimpleMemory")
             for triple in result:
                 graph.add(
-                    (
-                        to_rdflib(triple.subject),
-                        to_rdflib(triple.predicate),
-                        to_rdflib(triple.object),
-                    )
+                    (convert(triple.subject), convert(triple.predicate), convert(triple.object))
                 )
                 # Like SELECT rows: stop reading once there are more triples than asked for.
                 if max_rows is not None and len(graph) >= max_rows:
@@ -236,13 +313,16 @@ class OxigraphStore:
             return GraphResult(graph)
         variables = tuple(v.value for v in result.variables)
         rows = []
+        # A solution iterates its values in the order of the variables, None where unbound:
+        # cheaper than looking each one up by name.
         for solution in itertools.islice(result, max_rows):
-            row: dict[str, Node] = {}
-            for name in variables:
-                value = solution[name]
-                if value is not None:
-                    row[name] = to_rdflib(value)
-            rows.append(row)
+            rows.append(
+                {
+                    name: convert(value)
+                    for name, value in zip(variables, solution, strict=True)
+                    if value is not None
+                }
+            )
         return SelectResult(variables, rows)
 
     def graph_names(self) -> list[str]:
