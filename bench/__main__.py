@@ -1,6 +1,6 @@
 """Run one benchmark by name.
 
-python -m bench stores|build|endpoint|pages|publish|extraction_quality [options]
+python -m bench stores|overhead|build|endpoint|pages|publish|extraction_quality [options]
 """
 
 from __future__ import annotations
@@ -8,7 +8,16 @@ from __future__ import annotations
 import importlib
 import sys
 
-NAMES = ("stores", "build", "endpoint", "pages", "publish", "extraction_quality", "load")
+NAMES = (
+    "stores",
+    "overhead",
+    "build",
+    "endpoint",
+    "pages",
+    "publish",
+    "extraction_quality",
+    "load",
+)
 
 
 def main(argv: list[str]) -> int:
