@@ -11,23 +11,27 @@ Norwegian, with facets by kind, meeting, year and topic).
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 import threading
 import time
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, g, has_request_context
+import pyoxigraph as ox
+from flask import Flask, current_app, g, has_request_context
 from rdflib import Literal
 from rdflib.term import Node
 
+from politiraad_graph.binding import bind_values
 from politiraad_graph.queries import NamedQuery, library
 from politiraad_graph.store.base import AskResult, GraphResult, SelectResult
+from politiraad_graph.store.oxigraph import to_oxigraph, to_rdflib
 from webapp import queries
 
 log = logging.getLogger(__name__)
@@ -108,6 +112,103 @@ def select_all(name: str, **params: str) -> list[dict[str, Node]]:
     if not isinstance(result, SelectResult):
         raise PageQueryError(f"{name} is not a SELECT query")
     return result.rows
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class _Terms:
+    """Reads the terms of an index query's rows as they came from the query workers (rdflib)."""
+
+    def plain(self, term: Any) -> str:
+        """An IRI, or a literal's text."""
+        return str(term)
+
+    def text(self, term: Any) -> Text:
+        """A literal as a Text that keeps its language (any other term as its string)."""
+        return text_of(term)
+
+
+class _OxigraphTerms(_Terms):
+    """Reads pyoxigraph's terms as the worker path would give them, without making rdflib ones."""
+
+    def __init__(self) -> None:
+        self._typed: dict[tuple[str, str], str] = {}
+
+    def _lexical(self, term: ox.Literal) -> str:
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return term.value
+        key = (term.value, datatype)
+        found = self._typed.get(key)
+        if found is None:
+            # rdflib may rewrite a typed value's form, as the worker's terms do: ask it once.
+            found = self._typed[key] = str(to_rdflib(term))
+        return found
+
+    def plain(self, term: Any) -> str:
+        if type(term) is ox.Literal and not term.language:
+            return self._lexical(term)
+        return term.value  # type: ignore[no-any-return]
+
+    def text(self, term: Any) -> Text:
+        if type(term) is ox.Literal:
+            language = term.language
+            if language:
+                return Text(term.value, language)
+            return Text(self._lexical(term))
+        return Text(term.value)
+
+
+def _index_rows(
+    name: str, gen: str, columns: Sequence[str], **params: str
+) -> tuple[Iterable[Sequence[Any]], _Terms]:
+    """The rows of a page query over the whole graph (terms in ``columns`` order, None where
+    unbound) and the way to read their terms.
+
+    The indexes read every name, type, mention and passage of the graph: at a million triples,
+    over a million rows. Through the query workers each row would become rdflib terms, be
+    pickled, sent and unpickled: most of the build. These queries are ours, not a client's, so
+    with the embedded store they run here, on the generation the index is for (``gen``, never
+    a newer one), and their terms are read as plain strings; other stores use the workers.
+    """
+    store = _open_generation(gen)
+    if store is None:
+        rows = select_all(name, **params)
+        return ([row.get(column) for column in columns] for row in rows), _Terms()
+    query = named(name)
+    bindings = query.bindings(dict(params), use_defaults=False)
+    try:
+        result = store.query(
+            query.text,
+            use_default_graph_as_union=True,
+            substitutions={ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()} or None,
+        )
+    except RuntimeError as error:
+        if not bindings or "projection" not in str(error):
+            raise
+        # Oxigraph substitutes only projected variables; a VALUES join binds the rest.
+        result = store.query(bind_values(query.text, bindings), use_default_graph_as_union=True)
+    if not isinstance(result, ox.QuerySolutions):
+        raise PageQueryError(f"{name} is not a SELECT query")
+    order = [v.value for v in result.variables]
+    if order == list(columns):
+        return result, _OxigraphTerms()
+    places = [order.index(column) for column in columns]
+    return ([solution[p] for p in places] for solution in result), _OxigraphTerms()
+
+
+def _open_generation(gen: str) -> ox.Store | None:
+    """The embedded store's generation ``gen`` opened read-only here, or None (other stores)."""
+    if current_app.config["POLITIRAAD"]["store"] != "oxigraph" or not Path(gen).is_dir():
+        return None
+    try:
+        return ox.Store.read_only(gen)
+    except (OSError, RuntimeError, ValueError) as error:
+        # Pruned by a rebuild meanwhile: the workers answer, and the next request, seeing
+        # the new generation, builds the indexes again.
+        log.warning("generation %s cannot be opened here (%s): using the workers", gen, error)
+        return None
 
 
 def ask(name: str, **params: str) -> bool:
@@ -232,21 +333,43 @@ def _build_catalogue(gen: str) -> Catalogue:
     started = time.perf_counter()
     catalogue = Catalogue(gen)
     topic_scheme = id_base() + "concept/topic"
-    for row in select_all("catalogue-labels"):
-        thing, key, value = str(row["thing"]), str(row["key"]), row["value"]
-        catalogue.values.setdefault(thing, {}).setdefault(key, []).append(text_of(value))
-    for row in select_all("catalogue-types"):
-        catalogue.types.setdefault(str(row["thing"]), set()).add(str(row["type"]))
-    for row in select_all("catalogue-mentions"):
+    labels = catalogue.values
+    rows, terms = _index_rows("catalogue-labels", gen, ("thing", "key", "value"))
+    plain, text = terms.plain, terms.text
+    for thing_term, key_term, value_term in rows:
+        thing, key, value = plain(thing_term), plain(key_term), text(value_term)
+        found = labels.get(thing)
+        if found is None:
+            found = labels[thing] = {}
+        listed = found.get(key)
+        if listed is None:
+            found[key] = [value]
+        else:
+            listed.append(value)
+    types = catalogue.types
+    rows, terms = _index_rows("catalogue-types", gen, ("thing", "type"))
+    plain = terms.plain
+    for thing_term, type_term in rows:
+        thing = plain(thing_term)
+        found_types = types.get(thing)
+        if found_types is None:
+            types[thing] = {plain(type_term)}
+        else:
+            found_types.add(plain(type_term))
+    columns = ("mention", "target", "meeting", "passage", "context")
+    rows, terms = _index_rows("catalogue-mentions", gen, columns)
+    plain = terms.plain
+    mentions_of = catalogue.mentions_of
+    for mention_term, target_term, meeting_term, passage_term, context_term in rows:
         mention = MentionRow(
-            str(row["mention"]),
-            str(row["target"]),
-            str(row["meeting"]),
-            str(row["passage"]),
-            str(row.get("context") or ""),
+            plain(mention_term),
+            plain(target_term),
+            plain(meeting_term),
+            plain(passage_term),
+            "" if context_term is None else plain(context_term),
         )
-        catalogue.mentions_of.setdefault(mention.target, []).append(mention)
-        catalogue.values.setdefault(mention.mention, {})["mentionOf"] = [Text(mention.target)]
+        mentions_of.setdefault(mention.target, []).append(mention)
+        labels.setdefault(mention.mention, {})["mentionOf"] = [Text(mention.target)]
     for found in catalogue.values.values():
         for values in found.values():
             values.sort(key=lambda v: (v.lang, str(v)))
@@ -276,6 +399,27 @@ def catalogue() -> Catalogue:
     if has_request_context():
         setattr(g, _CATALOGUE, found)
     return found
+
+
+def build_in_background(app: Flask) -> threading.Thread:
+    """Build the catalogue and the search index of the current generation in a thread.
+
+    At a million triples they take many seconds; started when the app starts serving, the
+    first visitor does not wait for all of it (a request that comes sooner waits on the lock
+    for the build under way, never starts another). A later generation is still built by the
+    first request that sees it, as before: pages never mix two generations.
+    """
+
+    def build() -> None:
+        with app.app_context():
+            try:
+                search_index()
+            except Exception:  # the first request will try again, and say what fails
+                log.exception("building the page indexes in the background failed")
+
+    thread = threading.Thread(target=build, name="politiraad-page-indexes", daemon=True)
+    thread.start()
+    return thread
 
 
 # --- Norwegian-aware folding and stemming --------------------------------------------------------
@@ -311,11 +455,14 @@ def fold(text: str) -> str:
     ('alstadsater', 'alstadsater', 'toyen', 'politirad')
     """
     text = text.casefold().translate(_FOLD)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # decomposing ASCII changes nothing, and most texts are ASCII by now
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return text.replace("ae", "a").replace("oe", "o").replace("aa", "a")
 
 
+# The index stems each word of every passage: a few thousand distinct words, millions of times.
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Strip one common Norwegian inflection ending, keeping at least three letters.
 
@@ -414,13 +561,18 @@ def _build_index(gen: str, names: Catalogue) -> SearchIndex:
         if names.kind(thing) in INDEXED_DESCRIPTIONS:
             for value in found.get("description", []):
                 texts[thing].append(("description", value))
-    for row in select_all("search-texts"):
-        thing = str(row["thing"])
+    rows, terms = _index_rows("search-texts", gen, ("thing", "key", "text"))
+    for thing_term, key_term, text_term in rows:
+        thing = terms.plain(thing_term)
         if thing.startswith(base):
-            texts[thing].append((str(row["key"]), text_of(row["text"])))
+            texts[thing].append((terms.plain(key_term), terms.text(text_term)))
     links: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in select_all("search-links", scheme=base + "concept/topic"):
-        links[str(row["thing"])][str(row["facet"])].add(str(row["value"]))
+    rows, terms = _index_rows(
+        "search-links", gen, ("thing", "facet", "value"), scheme=base + "concept/topic"
+    )
+    plain = terms.plain
+    for thing_term, facet_term, value_term in rows:
+        links[plain(thing_term)][plain(facet_term)].add(plain(value_term))
     years = {
         iri: str(names.first(iri, "start") or names.first(iri, "approx") or "")[:4]
         for iri in names.types

@@ -37,12 +37,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import math
 import re
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -64,6 +65,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from politiraad_graph import results as writers
 from politiraad_graph.binding import BindingError, term_to_sparql
+from politiraad_graph.guard import (
+    QuoteForms,
+    loud_quotes,
+    quiet_skips,
+    scan,
+    string_end,
+)
 from politiraad_graph.namespaces import PREFIXES, sparql_prologue
 from politiraad_graph.queries import NamedQuery, ParameterError, library
 from politiraad_graph.queries import get as get_named_query
@@ -196,10 +204,11 @@ _DESCRIPTION_FORMATS = tuple(BY_NAME[n] for n in ("ttl", "rdf", "jsonld", "nt", 
 
 # --- Reading a query's shape without running it ------------------------------------------------
 
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+_PN_BASE_WIDE = (
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
+_PN_CHARS_BASE = "A-Za-z" + _PN_BASE_WIDE
 _PN_CHARS_U = _PN_CHARS_BASE + "_"
 _PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
@@ -207,23 +216,55 @@ _PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
 _PN_LOCAL = (
     f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
 )
-_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
+_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*+"
+#: A word followed by one of these is not a keyword but part of a name (``ex:FROM``, ``a.b``).
+_NAME_NEXT = r"A-Za-z0-9_.:\-\u00b7\u00c0-\U000effff"
+_WORD_TAIL = rf"[A-Za-z0-9_]*+(?![{_NAME_NEXT}])"
+_WORD = f"[A-Za-z_]{_WORD_TAIL}"
+# Name characters that are not a prefix name (no ":" after them) are single-character tokens
+# but for a last word; read one by one, each would read the rest of the name again looking for
+# that ":", which is quadratic. These read such a stretch at once: the characters of a name
+# that fails as a prefix name, up to its last word when that word stands (``a.SERVICE``);
+# digits; and underscores that start no word or blank node.
+_NAME_REST = (
+    rf"(?![{_PN_CHARS}.]*+(?<!\.):)"
+    rf"(?:[A-Za-z0-9_]++(?=[{_NAME_NEXT}])|[.\-\u00b7\u0300-\u036f\u203f-\u2040{_PN_BASE_WIDE}]++)*+"
+)
+_NOT_A_NAME = (
+    rf"[A-Za-z](?=[A-Za-z0-9_]*+[{_NAME_NEXT}]){_NAME_REST}|[{_PN_BASE_WIDE}]{_NAME_REST}"
+    r"|[0-9]++|_(?!:)(?:_(?!:)|[0-9])*+"
+)
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*+>"
+_STRING_FORMS = (
+    r"'''(?:[^'\\]|\\.|'(?!''))*+'''",
+    r'"""(?:[^"\\]|\\.|"(?!""))*+"""',
+    r"'(?:[^'\\\n\r]|\\.)*+'",
+    r'"(?:[^"\\\n\r]|\\.)*+"',
+)
+_BNODE = f"_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PNAME = f"{_PN_PREFIX}:(?:{_PN_LOCAL})?|:(?:{_PN_LOCAL})?"
+_LANGTAG = r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"
 # Order matters twice: for speed (the common tokens first) and for meaning (a keyword is a word
 # not followed by name characters, else it is part of a prefixed name such as ``ex:FROM``).
 _LEXER = re.compile(
-    r"(?P<ws>\s+)"
-    r"|(?P<comment>\#[^\r\n]*)"
-    f"|(?P<var>[?$]{_VARNAME})"
-    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_.:\-\u00b7\u00c0-\U000effff]))"
-    r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
-    r"|(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
-    r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\")"
-    f"|(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)"
-    f"|(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)"
-    r"|(?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)"
-    r"|(?P<other>.)",
+    rf"(?P<ws>\s++)|(?P<comment>\#[^\r\n]*+)|(?P<var>[?$]{_VARNAME})|(?P<word>{_WORD})"
+    rf"|(?P<run>{_NOT_A_NAME})|(?P<iri>{_IRI})|(?P<string>{'|'.join(_STRING_FORMS)})"
+    rf"|(?P<bnode>{_BNODE})|(?P<pname>{_PNAME})|(?P<langtag>{_LANGTAG})|(?P<other>.)",
     re.DOTALL,
 )
+#: The string forms for a quote that has no backslash before it (checked after the opening
+#: quotes, so that the engine can skip the whole form on its first character).
+_UNESCAPED_STRINGS = tuple(
+    form[:n] + rf"(?<!\\{form[:n]})" + form[n:]
+    for form, n in zip(_STRING_FORMS, (3, 3, 1, 1), strict=True)
+)
+_QUOTES: QuoteForms = {
+    q: (re.compile(long, re.DOTALL), re.compile(short, re.DOTALL), re.compile(scan, re.DOTALL))
+    for q, long, short, scan in (
+        ("'", _STRING_FORMS[0], _STRING_FORMS[2], r"'(?:[^'\\\n\r]|\\.)*+"),
+        ('"', _STRING_FORMS[1], _STRING_FORMS[3], r'"(?:[^"\\\n\r]|\\.)*+'),
+    )
+}
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _PN_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
 _FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
@@ -237,6 +278,90 @@ _UPDATE_VERBS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
 _MAYBE_UPDATE = re.compile(r"(?i)\b(?:insert|delete|load|clear|drop|create|add|move|copy|with)\b")
+_KEYWORDS = _UPDATE_VERBS | _FORMS | _AFTER_DATASET | {"SERVICE", "FROM", "BASE", "PREFIX"}
+_KEYWORD = (
+    "(?:"
+    + "|".join("".join(f"[{c}{c.lower()}]" for c in w) for w in sorted(_KEYWORDS))
+    + f")(?![{_NAME_NEXT}])"
+)
+#: A word that is not a keyword (the check comes after the first letter: see _scanner).
+_PLAIN_WORD = rf"[A-Za-z_](?<=(?!{_KEYWORD})[A-Za-z_]){_WORD_TAIL}"
+
+
+#: Tokens with no bracket in them, read along with brackets so that brackets between words
+#: (``{a{a{a``) make one run to count, not one stop each. Anything else ends the run: a token
+#: that may hold a bracket, or that is not one of these (it is read again from there, exactly).
+_BRACKETLESS = "|".join(
+    (
+        r"[\s{}()]++",
+        rf"[^\s#?$<'\":@A-Za-z_{{}}(){_PN_BASE_WIDE}]++",
+        r"\#[^\r\n{}()]*+(?![{}()])",
+        f"[?$]{_VARNAME}",
+        _PLAIN_WORD,
+        _NOT_A_NAME,
+        r"<[^<>\"{}|^`\\\x00-\x20()]*+>",
+        r"(?<!\\)(?!'''|\"\"\")"
+        r"(?:'(?:[^'\\\n\r{}()]|\\[^{}()])*+'|\"(?:[^\"\\\n\r{}()]|\\[^{}()])*+\")",
+    )
+)
+
+
+# Compiled when first needed: each takes tens of milliseconds, and most processes never see a
+# quote after a backslash.
+@functools.cache
+def _scanner(event: str, quiet: frozenset[str]) -> re.Pattern[str]:
+    """A match from a token's start that skips, inside the regular-expression engine, every
+    token the shape does not need, and stops at the next one it needs (a group named after its
+    kind), at a quote after a backslash (``quote``, see ``string_end``) or at the end.
+
+    ``event`` is what is needed: ``shape`` (keywords, and brackets as runs), ``var`` (variables)
+    or ``relative`` (IRIs without a scheme). The skipped tokens are those of ``_LEXER``, tried in
+    the same order, so the tokens that stop it are exactly those ``lex`` would give. ``quiet``
+    are the quotes known to start no string (see ``quiet_skips``).
+    """
+    needed = {
+        "shape": {"keyword": _KEYWORD, "brackets": rf"[{{}}()](?:{_BRACKETLESS})*+"},
+        "var": {"var": f"[?$]{_VARNAME}"},
+        "relative": {"relative": r"<(?![A-Za-z][A-Za-z0-9+.\-]*+:)[^<>\"{}|^`\\\x00-\x20]*+>"},
+    }[event]
+    events = "|".join(f"(?P<{name}>{pattern})" for name, pattern in needed.items())
+    firsts = {"shape": "A-Za-z{}()", "var": "?$", "relative": "<"}[event]
+    starts = firsts + ("\\\\" if quiet else "")
+    long_quote = "(?<=(?!'''|\"\"\").)" if quiet else ""
+    word = _PLAIN_WORD if event == "shape" else _WORD
+    iri = rf"(?=<[A-Za-z][A-Za-z0-9+.\-]*+:){_IRI}" if event == "relative" else _IRI
+    brackets = "{}()" if event == "shape" else ""
+    # Where quotes are quiet no long string is read: it may run past the quiet stretch.
+    strings = (
+        tuple(form[:1] + r"(?!\'\'|\"\")" + form[1:] for form in _UNESCAPED_STRINGS[2:])
+        if quiet
+        else _UNESCAPED_STRINGS
+    )
+    # Backslashes are read by quiet_skips when there are quiet quotes.
+    backslash = "\\\\" if quiet else ""
+    line_ends = r"\n\r"
+    skip = "|".join(
+        (
+            *quiet_skips(quiet, line_ends),
+            # Characters that are a token of their own wherever they stand.
+            *([] if quiet else [r"\s++"]),
+            rf"[^\s#?$<'\":@A-Za-z_{brackets}{_PN_BASE_WIDE}{backslash}]++",
+            r"\#[^\r\n]*+",
+            *([] if event == "var" else [f"[?$]{_VARNAME}"]),
+            word,
+            _NOT_A_NAME,
+            iri,
+            *strings,
+            _BNODE,
+            _PNAME,
+            _LANGTAG,
+            # Not where a needed token may start: if one does not, the exact reading takes over.
+            rf"[^{starts}{line_ends if quiet else ''}](?<!\\['\"]){long_quote}",
+            # A "?" that is no variable, a "<" that is no IRI without a scheme.
+            *([] if event == "shape" else [rf"[{firsts}](?<=(?!{needed[event]}).)"]),
+        )
+    )
+    return re.compile(rf"(?:{skip})*+(?:{events}{loud_quotes(quiet)})?", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -250,6 +375,20 @@ class Token:
         return self.text.upper() if self.kind == "word" else ""
 
 
+def _token_at(text: str, position: int, failed: dict[str, int]) -> Token:
+    """The token at this place, exactly as ``lex`` gives it."""
+    if text[position] in "'\"" and text[position - 1 : position] == "\\":
+        end = string_end(text, position, failed, _QUOTES)
+        return Token("string" if end > position + 1 else "other", text[position:end], position, end)
+    found = _LEXER.match(text, position)
+    assert found is not None  # "other" matches any character
+    kind = found.lastgroup or "other"
+    if kind == "run":
+        # Each character of such a stretch is a token of its own.
+        return Token("other", text[position], position, position + 1)
+    return Token(kind, found.group(), position, found.end())
+
+
 def lex(text: str) -> list[Token]:
     """Split a query into SPARQL tokens, leaving out white space and comments.
 
@@ -257,11 +396,46 @@ def lex(text: str) -> list[Token]:
     ['SELECT', '*', '{', '?s', '?p', '"SERVICE"', '}']
     """
     found = []
-    for match in _LEXER.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind not in {"ws", "comment"}:
-            found.append(Token(kind, match.group(), match.start(), match.end()))
+    failed: dict[str, int] = {}
+    position = 0
+    while position < len(text):
+        token = _token_at(text, position, failed)
+        if token.kind not in {"ws", "comment"}:
+            found.append(token)
+        position = token.end
     return found
+
+
+def _next_token(text: str, position: int) -> Token | None:
+    """The token after this place (which is a token's end), past white space and comments."""
+    failed: dict[str, int] = {}
+    while position < len(text):
+        token = _token_at(text, position, failed)
+        if token.kind not in {"ws", "comment"}:
+            return token
+        position = token.end
+    return None
+
+
+def _events(text: str, event: str, position: int = 0) -> Iterator[tuple[str, int, int]]:
+    """The tokens a shape needs, as (kind, start, end), in order, from a token's start."""
+
+    def exact(at: int, failed: dict[str, int]) -> tuple[tuple[str, int, int] | None, int]:
+        token = _token_at(text, at, failed)
+        kind = {
+            "shape": "keyword" if token.word() in _KEYWORDS else "brackets",
+            "var": "var",
+            "relative": "relative",
+        }[event]
+        wanted = (
+            (kind == "keyword")
+            or (kind == "brackets" and token.text in {"{", "}", "(", ")"})
+            or (kind == "var" and token.kind == "var")
+            or (kind == "relative" and _RELATIVE_IRI.fullmatch(token.text) is not None)
+        )
+        return ((kind, token.start, token.end) if wanted else None), token.end
+
+    return scan(text, functools.partial(_scanner, event), _QUOTES, exact, position)
 
 
 def unescape_codepoints(text: str) -> str:
@@ -318,6 +492,18 @@ def is_update(toks: Sequence[Token]) -> bool:
     return False
 
 
+def _has_update(text: str, events: Sequence[tuple[str, int, int]]) -> bool:
+    """``is_update`` over the needed tokens only: a run of brackets counts at once."""
+    depth = 0
+    for kind, start, end in events:
+        if kind == "brackets":
+            run = text[start:end]
+            depth += run.count("{") + run.count("(") - run.count("}") - run.count(")")
+        elif depth == 0 and text[start:end].upper() in _UPDATE_VERBS:
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class QueryShape:
     """What the endpoint must know about a query before running it.
@@ -371,32 +557,53 @@ def _relative_before_base(text: str) -> bool:
     return declared is None or declared.start() > relative.start()
 
 
-def _insertion_point(toks: Sequence[Token], text: str) -> int:
+def _brackets_after(
+    text: str, events: Sequence[tuple[str, int, int]], start: int
+) -> Iterator[tuple[str, int]]:
+    """The brackets one by one and the keywords (upper-cased) from ``start``, with places."""
+    for kind, begin, end in events:
+        if end <= start:
+            continue
+        if kind == "keyword":
+            yield text[begin:end].upper(), begin
+        else:
+            for offset, char in enumerate(text[max(begin, start) : end]):
+                if char in "{}()":
+                    yield char, max(begin, start) + offset
+
+
+def _insertion_point(text: str, events: Sequence[tuple[str, int, int]]) -> int:
     """Where a dataset clause goes: after the query form's head, before its WHERE pattern."""
-    index = next((i for i, t in enumerate(toks) if t.word() in _FORMS), None)
-    if index is None:
+    form = next(
+        (
+            (text[s:e].upper(), e)
+            for k, s, e in events
+            if k == "keyword" and text[s:e].upper() in _FORMS
+        ),
+        None,
+    )
+    if form is None:
         return len(text)
-    form = toks[index].word()
-    i = index + 1
-    if form == "CONSTRUCT" and i < len(toks) and toks[i].text == "{":
+    name, position = form
+    tokens = _brackets_after(text, events, position)
+    following = _next_token(text, position)
+    if name == "CONSTRUCT" and following is not None and following.text == "{":
+        # The template's braces, up to the one that closes it.
         depth = 0
-        while i < len(toks):
-            depth += {"{": 1, "}": -1}.get(toks[i].text, 0)
-            i += 1
+        for token, _ in tokens:
+            depth += {"{": 1, "}": -1}.get(token, 0)
             if depth == 0:
                 break
+        else:
+            return len(text)
     parens = 0
-    while i < len(toks):
-        token = toks[i]
-        if token.text == "(":
+    for token, at in tokens:
+        if token == "(":
             parens += 1
-        elif token.text == ")":
+        elif token == ")":
             parens -= 1
-        elif parens == 0 and (
-            token.text == "{" or token.word() in _AFTER_DATASET or token.word() == "FROM"
-        ):
-            return token.start
-        i += 1
+        elif parens == 0 and (token == "{" or token in _AFTER_DATASET or token == "FROM"):
+            return at
     return len(text)
 
 
@@ -426,52 +633,66 @@ def read_shape(text: str, base: str, *, placing: bool = False) -> QueryShape:
         # No token can be a keyword we look for and nothing is to be placed: lexing would tell
         # nothing.
         return QueryShape(insert_at=len(text), relative_iris=_relative_before_base(text))
-    toks = lex(source)
-    service = any(t.word() == "SERVICE" for t in toks)
-    update = is_update(toks)
+    events = list(_events(source, "shape"))
+    service = any(k == "keyword" and source[s:e].upper() == "SERVICE" for k, s, e in events)
+    update = _has_update(source, events)
     if source != text:
         # An engine that does not apply escapes would read the raw tokens: refuse what either
         # reading finds.
-        raw = lex(text)
-        service = service or any(t.word() == "SERVICE" for t in raw)
-        update = update or is_update(raw)
+        raw = list(_events(text, "shape"))
+        service = service or any(
+            k == "keyword" and text[s:e].upper() == "SERVICE" for k, s, e in raw
+        )
+        update = update or _has_update(text, raw)
     prefixes: dict[str, str] = {}
     current_base = base
     default: list[str] = []
     named: list[str] = []
     clauses: list[tuple[int, int]] = []
-    relative = False
-    seen_base = False
+    targets: set[int] = set()
+    base_at: int | None = None
     depth = 0
-    i = 0
-    while i < len(toks):
-        token = toks[i]
-        if token.kind == "iri" and not seen_base and not _ABSOLUTE.match(token.text[1:-1]):
-            relative = True
-        if token.text == "{":
-            depth += 1
-        elif token.text == "}":
-            depth -= 1
-        elif depth == 0 and token.word() == "BASE" and i + 1 < len(toks):
-            resolved = _resolve(toks[i + 1], current_base, prefixes)
-            current_base = resolved or current_base
-            seen_base = True
-        elif depth == 0 and token.word() == "PREFIX" and i + 2 < len(toks):
-            name = toks[i + 1].text
-            resolved = _resolve(toks[i + 2], current_base, prefixes)
-            if name.endswith(":") and resolved is not None:
-                prefixes[name[:-1]] = resolved
-        elif depth == 0 and token.word() == "FROM":
-            is_named = i + 1 < len(toks) and toks[i + 1].word() == "NAMED"
-            target_index = i + 2 if is_named else i + 1
-            if target_index < len(toks):
-                target = toks[target_index]
+    skipped = 0  # the end of the last FROM clause: its tokens are not read again
+    for kind, start, end in events:
+        if end <= skipped:
+            continue
+        if kind == "brackets":
+            run = source[max(start, skipped) : end]
+            depth += run.count("{") - run.count("}")
+            continue
+        word = source[start:end].upper()
+        if depth != 0 or start < skipped:
+            continue
+        if word == "BASE":
+            target = _next_token(source, end)
+            if target is not None:
+                current_base = _resolve(target, current_base, prefixes) or current_base
+                base_at = start if base_at is None else base_at
+        elif word == "PREFIX":
+            name = _next_token(source, end)
+            target = _next_token(source, name.end) if name is not None else None
+            if name is not None and target is not None:
+                resolved = _resolve(target, current_base, prefixes)
+                if name.text.endswith(":") and resolved is not None:
+                    prefixes[name.text[:-1]] = resolved
+        elif word == "FROM":
+            first = _next_token(source, end)
+            is_named = first is not None and first.word() == "NAMED"
+            target = _next_token(source, first.end) if is_named and first is not None else first
+            if target is not None:
                 resolved = _resolve(target, current_base, prefixes)
                 (named if is_named else default).append(resolved or target.text)
-                clauses.append((token.start, target.end))
-                i = target_index
-        i += 1
-    insert_at = clauses[0][0] if clauses else _insertion_point(toks, source)
+                clauses.append((start, target.end))
+                targets.add(target.start)
+                skipped = target.end
+    # An IRI without a scheme before any BASE, but for a FROM clause's own.
+    relative = any(
+        start not in targets
+        for _, start, _ in itertools.takewhile(
+            lambda event: base_at is None or event[1] < base_at, _events(source, "relative")
+        )
+    )
+    insert_at = clauses[0][0] if clauses else _insertion_point(source, events)
     return QueryShape(
         service,
         update,
@@ -480,24 +701,38 @@ def read_shape(text: str, base: str, *, placing: bool = False) -> QueryShape:
         tuple(clauses),
         insert_at,
         relative,
-        _star_order(toks),
+        _star_order(source, events),
         source if source != text else None,
     )
 
 
-def _star_order(toks: Sequence[Token]) -> tuple[str, ...]:
+def _star_order(text: str, events: Sequence[tuple[str, int, int]]) -> tuple[str, ...]:
     """For ``SELECT *``, the variables in the order they first appear (else nothing).
 
     Engines order ``SELECT *`` columns as they like (Oxigraph sorts them); people and the W3C
     tests expect the order of the query.
     """
-    index = next((i for i, t in enumerate(toks) if t.word() in _FORMS), None)
-    if index is None or toks[index].word() != "SELECT":
+    form = next(
+        (
+            (text[s:e].upper(), e)
+            for k, s, e in events
+            if k == "keyword" and text[s:e].upper() in _FORMS
+        ),
+        None,
+    )
+    if form is None or form[0] != "SELECT":
         return ()
-    following = [t.word() or t.text for t in toks[index + 1 : index + 3]]
+    following = []
+    position = form[1]
+    for _ in range(2):
+        token = _next_token(text, position)
+        if token is None:
+            break
+        following.append(token.word() or token.text)
+        position = token.end
     if "*" not in following or any(w not in {"*", "DISTINCT", "REDUCED"} for w in following[:1]):
         return ()
-    return tuple(dict.fromkeys(t.text[1:] for t in toks[index:] if t.kind == "var"))
+    return tuple(dict.fromkeys(text[s + 1 : e] for _, s, e in _events(text, "var", form[1])))
 
 
 def with_dataset(text: str, shape: QueryShape, default: Sequence[str], named: Sequence[str]) -> str:
