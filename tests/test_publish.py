@@ -542,6 +542,99 @@ def test_static_site_relative_links_resolve(release: Release) -> None:
     assert broken == []
 
 
+def test_static_site_links_nothing_it_does_not_hold(release: Release) -> None:
+    """Every link of the static site is a file of the release, the live service's search,
+    SPARQL, JSON API and feeds, a pinned release address or a thing's permanent IRI: never an
+    RDF document only the live service has (the N-Triples and RDF/XML of a thing are in the
+    dumps)."""
+    root = release.path.resolve()
+    live = "https://w3id.org/politiraad/"
+    allowed = tuple(live + p for p in ("id/", "sparql", "search", "feeds/", "api/", "release/"))
+    elsewhere = []
+    twins: set[str] = set()
+    for page in root.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for url in links(text):
+            if url.startswith(live) and not url.startswith(allowed):
+                elsewhere.append(f"{page.relative_to(root)} -> {url}")
+        twins |= set(re.findall(r'<link rel="alternate" type="([^"]+)" href="[^":]+"', text))
+    assert elsewhere == []
+    assert twins == {"text/turtle", "application/ld+json"}
+    html = (root / "page" / "meeting" / "2023-01-13.html").read_text(encoding="utf-8")
+    assert 'href="2023-01-13.ttl"' in html and 'href="2023-01-13.jsonld"' in html
+    assert ".nt" not in "".join(links(html)) and ".rdf" not in "".join(links(html))
+
+
+def test_page_queries_are_answered_from_the_indexes_as_sparql_answers_them(
+    public: PublicDataset,
+) -> None:
+    """The static site answers the page queries of one thing by index look-ups: every thing of
+    the bundled data gets the rows SPARQL gives, in the same order."""
+    from politiraad_graph.publish.dataset import parse_terms
+    from politiraad_graph.publish.site import _StoreRunner
+    from webapp.search import named
+
+    store = ox.Store()
+    store.bulk_extend(parse_terms(public.quads))
+    runner = _StoreRunner(store)
+    named_terms = {
+        term.value
+        for quad in store.quads_for_pattern(None, None, None)
+        for term in (quad.subject, quad.object)
+        if isinstance(term, ox.NamedNode)
+    }
+    things = [*sorted(named_terms), f"{ID}person/nobody"]
+    assert len(things) > 1000
+    for name in ("thing-outgoing", "thing-incoming", "thing-evidence", "thing-sources"):
+        text = named(name).text
+        different = []
+        for thing in things:
+            bindings = {"thing": URIRef(thing)}
+            fast = runner.run(text, bindings=bindings).result
+            slow = runner.store.query(text, bindings=bindings)
+            if name == "thing-sources":  # no ORDER BY: the page makes a set of them
+                fast_rows = sorted(str(r["source"]) for r in fast.rows)
+                slow_rows = sorted(str(r["source"]) for r in slow.rows)
+                same = fast_rows == slow_rows and len(fast.rows) == len(slow.rows)
+            else:
+                same = fast == slow
+            if not same:
+                different.append(thing)
+        # A changed query file is answered by SPARQL again: this says the look-up is lost.
+        assert runner._kinds[text] is not None, f"{name}.rq changed: update site._PATTERN_QUERIES"
+        assert different == [], name
+    exists = named("thing-exists").text
+    for thing in (things[0], things[-1], f"{ID}meeting/2023-01-13"):
+        bindings = {"thing": URIRef(thing)}
+        assert runner.run(exists, bindings=bindings).result == runner.store.query(
+            exists, bindings=bindings
+        )
+    assert runner._kinds[exists] is not None
+    # Anything else, and a thing bound to something other than an IRI, goes to SPARQL.
+    other = runner.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").result
+    assert int(other.rows[0]["n"]) == len(public.union)
+    literal = {"thing": Literal("meeting/2023-01-13")}
+    text = named("thing-outgoing").text
+    assert runner.run(text, bindings=literal).result == runner.store.query(text, bindings=literal)
+
+
+def test_a_site_renderer_that_fails_is_an_error_not_a_hang(
+    public: PublicDataset, tmp_path: Path
+) -> None:
+    from politiraad_graph.publish.site import SiteError, build_site
+
+    missing = tmp_path / "no-such-dump.nq.gz"
+    with pytest.raises(SiteError, match=r"site renderer failed: .*no-such-dump"):
+        build_site(
+            public,
+            tmp_path / "site",
+            project_root=PROJECT_ROOT,
+            live="https://w3id.org/politiraad/",
+            dump=missing,
+            workers=2,
+        )
+
+
 def test_every_entity_has_a_page_and_its_twins(release: Release, public: PublicDataset) -> None:
     assert release.site is not None and release.site.failed == []
     things = {

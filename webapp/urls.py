@@ -7,6 +7,7 @@ Semantic Web".
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from flask import Flask, current_app
@@ -19,10 +20,18 @@ RDF_FORMATS: dict[str, tuple[str, str]] = {
     "rdf": ("application/rdf+xml", "xml"),
 }
 
+TWIN_FORMATS = "POLITIRAAD_TWIN_FORMATS"
+"""Config key: the extensions of the RDF documents a page links (all of RDF_FORMATS if unset).
+
+The static site of a release sets it to the twins it writes next to each page, so that no
+page links a document the release does not hold."""
+
 
 def init_app(app: Flask) -> None:
     """Make the URL builder available to templates."""
-    app.jinja_env.globals.update(local_url=local_url, page_url=page_url, data_url=data_url)
+    app.jinja_env.globals.update(
+        local_url=local_url, page_url=page_url, data_url=data_url, twin_links=twin_links
+    )
 
 
 def base_iri() -> str:
@@ -62,3 +71,11 @@ def data_url(iri: str, ext: str = "ttl") -> str | None:
 def local_url(iri: str) -> str | None:
     """Where a link to this IRI should point: our page for our things, nothing otherwise."""
     return page_url(iri)
+
+
+def twin_links(twins: Iterable[Sequence[str | None]]) -> list[Sequence[str | None]]:
+    """The (label, url, media type) twins of a page that this application offers."""
+    offered = current_app.config.get(TWIN_FORMATS)
+    if offered is None:
+        return list(twins)
+    return [twin for twin in twins if (twin[1] or "").rpartition(".")[2] in offered]

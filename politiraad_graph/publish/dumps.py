@@ -293,8 +293,13 @@ def write_dumps(
     data: PublicDataset,
     folder: Path,
     step: Callable[[str], Any] | None = None,
+    nquads_written: Callable[[Path], Any] | None = None,
 ) -> dict[str, Path]:
-    """Write every dump and the JSON-LD context into ``folder``; return the paths by format."""
+    """Write every dump and the JSON-LD context into ``folder``; return the paths by format.
+
+    The N-Quads dump comes first and ``nquads_written`` is told when it is complete, so that
+    work reading it (validation) can start while the other dumps are written.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     paths = {key: folder / name for key, name in DUMPS.items()}
     triples = data.triples()
@@ -305,6 +310,8 @@ def write_dumps(
 
     announce("N-Quads")
     _write_gzip(paths["nquads"], data.nquads(), None)
+    if nquads_written:
+        nquads_written(paths["nquads"])
     announce("N-Triples")
     _write_gzip(paths["ntriples"], (f"{s} {p} {o} .\n" for s, p, o in triples), None)
     announce("Turtle")

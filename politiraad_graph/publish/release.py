@@ -31,7 +31,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +42,13 @@ from politiraad_graph.publish.dataset import DatasetError, Disclosure, PublicDat
 from politiraad_graph.publish.progress import Progress
 from politiraad_graph.publish.rdfwrite import jsonld, rdfxml, turtle
 from politiraad_graph.publish.settings import PublishSettings, defaults
-from politiraad_graph.publish.site import SiteResult, build_site, entity_path, write_sitemap
+from politiraad_graph.publish.site import (
+    SiteResult,
+    build_site,
+    entity_path,
+    site_files,
+    write_sitemap,
+)
 from politiraad_graph.validate import ValidationReport
 
 BACKGROUND_VALIDATION_FROM = 200_000
@@ -159,14 +165,15 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_checksums(folder: Path) -> int:
-    """Write ``SHA256SUMS`` for every file of the folder; return how many files it lists."""
-    files = sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file() and p.name != "SHA256SUMS"
-    )
-    lines = [f"{sha256_file(folder / name)}  {name}\n" for name in files]
+def write_checksums(folder: Path, known: Mapping[str, str] | None = None) -> int:
+    """Write ``SHA256SUMS`` for every file of the folder; return how many files it lists.
+
+    ``known`` holds the SHA-256 of files hashed as they were written (the static site's), which
+    are not read again.
+    """
+    known = known or {}
+    files = [name for name in site_files(folder) if name != "SHA256SUMS"]
+    lines = [f"{known.get(name) or sha256_file(folder / name)}  {name}\n" for name in files]
     (folder / "SHA256SUMS").write_text("".join(lines), encoding="utf-8", newline="\n")
     return len(files)
 
@@ -375,12 +382,18 @@ def _write_all(
 ) -> Release:
     settings = options.settings
     release_url = settings.release_url(version)
-    with progress.step("write the dumps"):
-        dump_paths = dumps.write_dumps(data, work / "dumps", progress.detail)
     pending: Future[ValidationReport] | None = None
-    if validation is None and background is not None:
-        pending = background.submit(
-            report.validate_dump, str(dump_paths["nquads"]), str(options.project_root)
+
+    def validate_in_background(nquads: Path) -> None:
+        nonlocal pending
+        if validation is None and background is not None:
+            pending = background.submit(
+                report.validate_dump, str(nquads), str(options.project_root)
+            )
+
+    with progress.step("write the dumps"):
+        dump_paths = dumps.write_dumps(
+            data, work / "dumps", progress.detail, nquads_written=validate_in_background
         )
     with progress.step("write the CSV tables"):
         table_counts = tables.write_tables(data.store, work / "csv", progress.detail)
@@ -529,7 +542,7 @@ def _write_all(
         (work / "index.html").write_text(html, encoding="utf-8", newline="\n")
         if site_result is not None:
             site_result.sitemap_urls = write_sitemap(work, release_url)
-        files = write_checksums(work) + 1
+        files = write_checksums(work, site_result.digests if site_result else None) + 1
     return Release(
         version=version,
         path=work,

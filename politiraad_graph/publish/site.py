@@ -1,16 +1,22 @@
 """The static site of a release: every entity page pre-rendered by the browser's own templates.
 
-Pages are rendered through the Flask application (``app.test_client()``), so they are the pages
+Pages are rendered by the Flask application's own request handling, so they are the pages
 staff see, and saved as ``page/{path}.html`` with the entity's own statements next to them as
-``page/{path}.ttl`` and ``page/{path}.jsonld``. The application answers its queries from the
-public dataset in memory (never from a store or the curated files), so a page can only show what
-the release publishes. Links are rewritten to relative ones that work from any host path and
-from the file system; links to what a static server cannot answer (search, SPARQL, feeds) go to
-the live service at the configured base URL.
+``page/{path}.ttl`` and ``page/{path}.jsonld`` (the pages link these two and not the live
+service's N-Triples and RDF/XML documents). The application answers its queries from the public
+dataset in memory (never from a store or the curated files), so a page can only show what the
+release publishes; the few queries every entity page runs are answered by index look-ups. Links
+are rewritten to relative ones that work from any host path and from the file system; links to
+what a static server cannot answer (search, SPARQL, the JSON API, feeds) go to the live service
+at the configured base URL.
+
+One process loads the data and builds the application once, then forks the other renderers,
+which share what it built.
 """
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing as mp
 import os
 import posixpath
@@ -19,6 +25,7 @@ import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote, unquote
@@ -65,6 +72,9 @@ class SiteResult:
     errors: list[str] = field(default_factory=list)
     """The first errors met while rendering, for the report."""
     sitemap_urls: int = 0
+    digests: dict[str, str] = field(default_factory=dict, repr=False)
+    """The SHA-256 of every file the site wrote, by its path in the release: the checksums
+    then need not read the files again."""
 
     @property
     def complete(self) -> bool:
@@ -215,8 +225,76 @@ def page_file(path: str) -> str:
 # ------------------------------------------------------------------------------ rendering
 
 
+_POL = "https://w3id.org/politiraad/ontology#"
+_OA = "http://www.w3.org/ns/oa#"
+_XSD_NUMBERS = frozenset(
+    "http://www.w3.org/2001/XMLSchema#" + name
+    for name in ("integer", "int", "long", "short", "nonNegativeInteger", "decimal", "double")
+)
+
+# The page queries a page of one thing runs (webapp/page_queries/thing-*.rq), as their text
+# reads without comments and with spaces collapsed. Pages run them once per entity page, and
+# parsing and planning each one costs more than the answer; the runner answers these texts from
+# the store's indexes instead. A query file that changes no longer matches its text here and is
+# then answered by SPARQL again, so a page never shows a stale answer.
+_PATTERN_QUERIES = {
+    "SELECT DISTINCT ?p ?o WHERE { ?thing ?p ?o . }": "outgoing",
+    "PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX pol: <https://w3id.org/politiraad/ontology#> "
+    "SELECT DISTINCT ?s ?p WHERE { ?s ?p ?thing . "
+    "FILTER(?p NOT IN (pol:mentionOf, oa:hasSource)) } ORDER BY ?p ?s": "incoming",
+    "PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX pol: <https://w3id.org/politiraad/ontology#> "
+    "SELECT DISTINCT ?passage ?exact ?source ?start WHERE { ?thing pol:evidence ?passage . "
+    "?passage oa:exact ?exact ; oa:hasSource ?source ; oa:start ?start . } "
+    "ORDER BY ?source ?start": "evidence",
+    "PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX pol: <https://w3id.org/politiraad/ontology#> "
+    "SELECT DISTINCT ?source WHERE { ?fact ?link ?thing . ?fact pol:evidence ?passage . "
+    "?passage oa:hasSource ?source . }": "sources",
+    "ASK { { ?thing ?p ?o } UNION { ?s ?p ?thing } }": "exists",
+}
+
+
+def _normalised(text: str) -> str:
+    """A query's text without comment lines and with every run of spaces made one space."""
+    lines = (line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return " ".join(" ".join(lines).split())
+
+
+def _order_key(term: Any) -> tuple[int, Any, str]:
+    """SPARQL's ORDER BY for the terms these queries sort: blank nodes, IRIs, then literals,
+    numbers by value."""
+    if isinstance(term, ox.BlankNode):
+        return (0, 0, term.value)
+    if isinstance(term, ox.NamedNode):
+        return (1, 0, term.value)
+    if term.datatype.value in _XSD_NUMBERS:
+        try:
+            return (2, float(term.value), term.value)
+        except ValueError:
+            pass
+    return (3, 0, term.value)
+
+
+def _converter() -> Callable[[Any], Any]:
+    """Terms of one answer to rdflib, each distinct term converted once (as the store does)."""
+    from politiraad_graph.store.oxigraph import to_rdflib
+
+    done: dict[Any, Any] = {}
+
+    def convert(term: Any) -> Any:
+        found = done.get(term)
+        if found is None:
+            found = done[term] = to_rdflib(term)
+        return found
+
+    return convert
+
+
 class _StoreRunner:
-    """Answer the application's queries from an in-memory store, in this process."""
+    """Answer the application's queries from an in-memory store, in this process.
+
+    The page queries of one thing (:data:`_PATTERN_QUERIES`) are answered by index look-ups
+    with the same rows in the same order as SPARQL gives; every other query by SPARQL.
+    """
 
     def __init__(self, store: ox.Store) -> None:
         from politiraad_graph.store.oxigraph import OxigraphStore
@@ -227,6 +305,8 @@ class _StoreRunner:
                 self._store = found
 
         self.store = _InMemory(store)
+        self.oxigraph = store
+        self._kinds: dict[str, str | None] = {}
 
     def run(
         self,
@@ -241,7 +321,9 @@ class _StoreRunner:
 
         limit = None if row_cap is None else row_cap + 1
         try:
-            result = self.store.query(text, bindings=bindings, max_rows=limit)
+            result = self._by_pattern(text, bindings)
+            if result is None:
+                result = self.store.query(text, bindings=bindings, max_rows=limit)
         except StoreError:
             raise
         except Exception as error:
@@ -252,13 +334,102 @@ class _StoreRunner:
             truncated = True
         return Answer(result, truncated)
 
+    def _by_pattern(self, text: str, bindings: Mapping[str, Any] | None) -> Any:
+        """The answer of a page query of one thing from the indexes, or None to ask SPARQL."""
+        from rdflib import URIRef
+
+        from politiraad_graph.store.base import AskResult, SelectResult
+
+        kind = self._kinds.get(text, "")
+        if kind == "":
+            kind = self._kinds[text] = _PATTERN_QUERIES.get(_normalised(text))
+        if kind is None or not bindings or set(bindings) != {"thing"}:
+            return None
+        bound = bindings["thing"]
+        if type(bound) is not URIRef:
+            return None
+        thing = ox.NamedNode(str(bound))
+        store = self.oxigraph
+        convert = _converter()
+        if kind == "exists":
+            found = next(iter(store.quads_for_pattern(thing, None, None)), None) or next(
+                iter(store.quads_for_pattern(None, None, thing)), None
+            )
+            return AskResult(found is not None)
+        if kind == "outgoing":
+            seen: set[tuple[Any, ...]] = set()
+            rows = []
+            for quad in store.quads_for_pattern(thing, None, None):
+                pair = (quad.predicate, quad.object)
+                if pair not in seen:
+                    seen.add(pair)
+                    rows.append({"p": convert(quad.predicate), "o": convert(quad.object)})
+            return SelectResult(("p", "o"), rows)
+        if kind == "incoming":
+            skip = {_POL + "mentionOf", _OA + "hasSource"}
+            pairs = {
+                (quad.subject, quad.predicate)
+                for quad in store.quads_for_pattern(None, None, thing)
+                if quad.predicate.value not in skip
+            }
+            ordered = sorted(pairs, key=lambda sp: (_order_key(sp[1]), _order_key(sp[0])))
+            return SelectResult(
+                ("s", "p"), [{"s": convert(s), "p": convert(p)} for s, p in ordered]
+            )
+        if kind == "evidence":
+            return self._evidence(thing, convert)
+        sources: list[Any] = []
+        for fact in {q.subject for q in store.quads_for_pattern(None, None, thing)}:
+            for evidence in store.quads_for_pattern(fact, ox.NamedNode(_POL + "evidence"), None):
+                passage = evidence.object
+                if isinstance(passage, ox.Literal):
+                    continue  # no statement has a literal subject
+                for source in store.quads_for_pattern(
+                    passage, ox.NamedNode(_OA + "hasSource"), None
+                ):
+                    if source.object not in sources:
+                        sources.append(source.object)
+        return SelectResult(("source",), [{"source": convert(s)} for s in sources])
+
+    def _evidence(self, thing: ox.NamedNode, convert: Callable[[Any], Any]) -> Any:
+        from politiraad_graph.store.base import SelectResult
+
+        store = self.oxigraph
+
+        def objects(subject: Any, predicate: str) -> list[Any]:
+            found: list[Any] = []
+            if isinstance(subject, ox.Literal):
+                return found  # no statement has a literal subject
+            for quad in store.quads_for_pattern(subject, ox.NamedNode(predicate), None):
+                if quad.object not in found:
+                    found.append(quad.object)
+            return found
+
+        rows = {
+            (passage, exact, source, start)
+            for passage in objects(thing, _POL + "evidence")
+            for exact in objects(passage, _OA + "exact")
+            for source in objects(passage, _OA + "hasSource")
+            for start in objects(passage, _OA + "start")
+        }
+        ordered = sorted(rows, key=lambda r: (_order_key(r[2]), _order_key(r[3]), str(r)))
+        names = ("passage", "exact", "source", "start")
+        return SelectResult(
+            names, [{n: convert(v) for n, v in zip(names, row, strict=True)} for row in ordered]
+        )
+
     def close(self) -> None:
         """Nothing to stop: the queries run in this process."""
+
+
+STATIC_TWINS = ("ttl", "jsonld")
+"""The RDF documents written next to every entity page; pages link these and no other."""
 
 
 def make_app(store: ox.Store, project_root: Path) -> Any:
     """Create the application answering from ``store``; refuse if it would read anything else."""
     from webapp import create_app, queries
+    from webapp.urls import TWIN_FORMATS
 
     # A store that does not exist: if the runner below were ever bypassed, the application
     # would fail instead of reading a store or the curated files.
@@ -271,12 +442,48 @@ def make_app(store: ox.Store, project_root: Path) -> Any:
     )
     # Errors reach _render, which reports them, instead of being logged page by page.
     app.config["PROPAGATE_EXCEPTIONS"] = True
+    app.config[TWIN_FORMATS] = STATIC_TWINS
     runner = _StoreRunner(store)
     app.extensions[queries._KEY] = runner
     with app.app_context():
         if cast(object, queries.runner()) is not runner:
             raise SiteError("the web application does not take the release's query runner")
     return app
+
+
+class _Requests:
+    """GET requests straight into the application, without a test client.
+
+    The test client builds each request anew, which cost as much as the queries of a page; here
+    one request environment is built once and only its path changes. The application sees the
+    same environment as the test client's (the pages are the same bytes).
+    """
+
+    def __init__(self, app: Any) -> None:
+        from flask.testing import EnvironBuilder
+
+        self.app = app
+        builder = EnvironBuilder(app, path="/")
+        try:
+            self.base = builder.get_environ()
+        finally:
+            builder.close()
+        self.base.update(app.test_client().environ_base)
+
+    def get(self, path: str) -> Any:
+        """Answer ``path`` (quoted, no query string) as the application would."""
+        environ = dict(self.base)
+        raw = path.encode().decode("latin1")
+        environ.update(
+            {
+                "PATH_INFO": unquote(path).encode().decode("latin1"),
+                "REQUEST_URI": raw,
+                "RAW_URI": raw,
+                "wsgi.input": BytesIO(),
+            }
+        )
+        with self.app.request_context(environ):
+            return self.app.full_dispatch_request()
 
 
 def _render(client: Any, path: str) -> tuple[int, str]:
@@ -293,23 +500,31 @@ def _render(client: Any, path: str) -> tuple[int, str]:
 _MADE: set[Path] = set()
 
 
-def _write(folder: Path, name: str, text: str) -> None:
+def _write(folder: Path, name: str, text: str, digests: dict[str, str] | None = None) -> None:
+    """Write a file of the site; note its SHA-256 in ``digests``."""
     target = folder / name
     if target.parent not in _MADE:
         target.parent.mkdir(parents=True, exist_ok=True)
         _MADE.add(target.parent)
+    data = text.encode("utf-8")
     with open(target, "wb") as handle:
-        handle.write(text.encode("utf-8"))
+        handle.write(data)
+    if digests is not None:
+        digests[name] = hashlib.sha256(data).hexdigest()
 
 
 def _render_entities(
-    client: Any, paths: Iterable[str], linker: Linker, folder: Path
+    client: Any,
+    paths: Iterable[str],
+    linker: Linker,
+    folder: Path,
+    digests: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, int]]:
     for path in paths:
         status, html = _render(client, "/page/" + quote(path, safe="/-_.~,="))
         if status == 200:
             name = f"page/{path}.html"
-            _write(folder, name, linker.html(html, name))
+            _write(folder, name, linker.html(html, name), digests)
         yield path, status
 
 
@@ -331,9 +546,13 @@ def _init_worker(dump: str, project_root: str, folder: str, live: str) -> None:
         path = entity_path(str(quad.subject))
         if path is not None and _safe_file(path):
             found.add(path)
-    _WORKER.update(entities=frozenset(found), folder=Path(folder), live=live, client=None)
+    _WORKER.update(
+        entities=frozenset(found), folder=Path(folder), live=live, client=None, requests=None
+    )
     try:
-        _WORKER["client"] = make_app(store, Path(project_root)).test_client()
+        app = make_app(store, Path(project_root))
+        _WORKER["client"] = app.test_client()
+        _WORKER["requests"] = _Requests(app)
     except Exception as error:  # no pages then, but the twins and a report of why
         _WORKER["broken"] = (
             f"the web application cannot render pages: {type(error).__name__}: {error}"
@@ -363,27 +582,97 @@ def _crawl(seeds: tuple[str, ...], limit: int = 500) -> dict[str, str]:
     return texts
 
 
-def _render_chunk(things: dict[str, list[Triple]], pages: dict[str, str]) -> list[tuple[str, int]]:
-    """Write the twins and render the pages of some entities."""
+def _render_chunk(
+    things: dict[str, list[Triple]], pages: dict[str, str]
+) -> tuple[list[tuple[str, int]], dict[str, str]]:
+    """Write the twins and render the pages of some entities; return their statuses and the
+    SHA-256 of the files written."""
     folder = _WORKER["folder"]
+    digests: dict[str, str] = {}
     for path, triples in things.items():
-        _write(folder, f"page/{path}.ttl", turtle_text(triples))
-        _write(folder, f"page/{path}.jsonld", jsonld_graph_text(triples))
-    if _WORKER["client"] is None:
-        return [(path, 0) for path in things]
+        _write(folder, f"page/{path}.ttl", turtle_text(triples), digests)
+        _write(folder, f"page/{path}.jsonld", jsonld_graph_text(triples), digests)
+    if _WORKER["requests"] is None:
+        return [(path, 0) for path in things], digests
     linker = _WORKER.get("linker")
     if linker is None or linker.pages != pages:
         linker = _WORKER["linker"] = Linker(_WORKER["entities"], pages, _WORKER["live"])
-    return list(_render_entities(_WORKER["client"], list(things), linker, folder))
+    statuses = list(_render_entities(_WORKER["requests"], list(things), linker, folder, digests))
+    return statuses, digests
 
 
 def _call(task: tuple[Any, ...]) -> tuple[Any, list[str]]:
     """Run one task in a rendering process; return its result and the errors it met."""
-    found = _crawl(task[1]) if task[0] == "crawl" else _render_chunk(task[1], task[2])
+    if task[0] == "crawl":
+        found: Any = _crawl(task[1])
+    else:
+        things = _WORKER["chunks"][task[1]] if task[0] == "chunk" else task[1]
+        found = _render_chunk(things, task[2])
     errors = _WORKER.pop("errors", [])
     if "broken" in _WORKER:
         errors.insert(0, _WORKER["broken"])
     return found, errors
+
+
+def _list_pages(texts: Mapping[str, str]) -> dict[str, str]:
+    """The pages that are not entity pages and rendered: application path → file."""
+    return {p: page_file(p) for p, html in texts.items() if not html.startswith("\x00")}
+
+
+def _site_process(
+    setup: tuple[str, str, str, str],
+    chunks: list[dict[str, list[Triple]]],
+    parallel: int,
+    queue: Any,
+) -> None:
+    """Render the whole site; send what was rendered to ``queue`` as it is done.
+
+    Runs in a process of its own, started with the fixed string-hash seed. It loads the data
+    and builds the application's indexes once, then forks the other renderers, which share
+    them (and the chunks) instead of loading and building them again.
+    """
+    try:
+        _init_worker(*setup)
+        _WORKER["chunks"] = chunks
+        # The list pages come first: rendering them builds the application's catalogue, which
+        # the forked renderers then inherit.
+        texts, errors = _call(("crawl", LIST_PAGES))
+        pages = _list_pages(texts)
+        tasks = [("chunk", index, pages) for index in range(len(chunks))]
+        if parallel > 1:
+            # Forked before this process starts the queue's thread: a child holds no lock.
+            with mp.get_context("fork").Pool(parallel) as pool:
+                queue.put(("crawl", texts, errors))
+                for found in pool.imap_unordered(_call, tasks):
+                    queue.put(("chunk", *found))
+        else:
+            queue.put(("crawl", texts, errors))
+            for task in tasks:
+                queue.put(("chunk", *_call(task)))
+        queue.put(("done",))
+    except BaseException as error:  # the parent raises it: this process only reports it
+        queue.put(("error", f"{type(error).__name__}: {error}"))
+        raise
+
+
+def _messages(queue: Any, process: Any) -> Iterator[tuple[Any, ...]]:
+    """What the site process sends, until it is done; SiteError if it fails or dies."""
+    import queue as queues
+
+    while True:
+        try:
+            message = queue.get(timeout=1.0)
+        except queues.Empty:
+            if not process.is_alive():
+                raise SiteError(
+                    f"the site renderer stopped (exit code {process.exitcode})"
+                ) from None
+            continue
+        if message[0] == "done":
+            return
+        if message[0] == "error":
+            raise SiteError(f"the site renderer failed: {message[1]}")
+        yield message
 
 
 def build_site(
@@ -398,9 +687,9 @@ def build_site(
 ) -> SiteResult:
     """Render the static site into ``folder`` (the release folder); return what it holds.
 
-    Pages are rendered in separate processes that load the public data from ``dump`` (the
-    release's N-Quads file) and run with a fixed string-hash seed, so that the same input gives
-    the same pages.
+    Pages are rendered in a separate process that loads the public data from ``dump`` (the
+    release's N-Quads file) and runs with a fixed string-hash seed, so that the same input gives
+    the same pages; for a large site it forks further renderers (``workers`` in all).
     """
     _MADE.clear()
     result = SiteResult()
@@ -413,55 +702,84 @@ def build_site(
     total = len(paths)
     parallel = workers if workers is not None else min(os.cpu_count() or 1, 4)
     parallel = max(1, parallel if total >= _WORKERS_FROM else 1)
+    chunks = [{p: grouped[p] for p in paths[i : i + 100]} for i in range(0, total, 100)]
     context = mp.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(
+        target=_site_process,
+        args=((str(dump), str(project_root), str(folder), live), chunks, parallel, queue),
+        name="politiraad-site",
+    )
     saved = os.environ.get("PYTHONHASHSEED")
     os.environ["PYTHONHASHSEED"] = HASH_SEED
     try:
-        pool = context.Pool(
-            parallel,
-            initializer=_init_worker,
-            initargs=(str(dump), str(project_root), str(folder), live),
-        )
+        process.start()
     finally:
         if saved is None:
             del os.environ["PYTHONHASHSEED"]
         else:
             os.environ["PYTHONHASHSEED"] = saved
-    with pool:
-        texts, errors = pool.apply(_call, (("crawl", LIST_PAGES),))
-        result.note(errors)
-        pages = {p: page_file(p) for p, html in texts.items() if not html.startswith("\x00")}
-        result.failed += [
-            (p, int(html[1:]))
-            for p, html in texts.items()
-            if html.startswith("\x00") and p in LIST_PAGES
-        ]
-        linker = Linker(frozenset(paths), pages, live)
-        for path in sorted(pages):
-            _write(folder, pages[path], linker.html(texts[path], pages[path]))
-        result.other_pages = sorted(pages.values())
-        chunks = [{p: grouped[p] for p in paths[i : i + 100]} for i in range(0, total, 100)]
-        done = 0
-        statuses: list[tuple[str, int]] = []
-        tasks = (("render", chunk, pages) for chunk in chunks)
-        for part, errors in pool.imap_unordered(_call, tasks):
+    del chunks
+    linker = Linker(frozenset(paths), {}, live)
+    done = 0
+    statuses: list[tuple[str, int]] = []
+    try:
+        for message in _messages(queue, process):
+            if message[0] == "crawl":
+                texts, errors = message[1], message[2]
+                result.note(errors)
+                pages = _list_pages(texts)
+                result.failed += [
+                    (p, int(html[1:]))
+                    for p, html in texts.items()
+                    if html.startswith("\x00") and p in LIST_PAGES
+                ]
+                linker = Linker(frozenset(paths), pages, live)
+                for path in sorted(pages):
+                    name = pages[path]
+                    _write(folder, name, linker.html(texts[path], name), result.digests)
+                result.other_pages = sorted(pages.values())
+                continue
+            (part, digests), errors = message[1], message[2]
             statuses += part
+            result.digests.update(digests)
             result.note(errors)
             done += len(part)
             if count:
                 count(done, total)
+    finally:
+        process.join(timeout=60)
+        if process.is_alive():
+            process.kill()
+            process.join()
     failed = sorted((p, s) for p, s in statuses if s != 200)
     result.entity_pages = total - len(failed)
     result.failed += [("/page/" + p, s) for p, s in failed]
     if failed:
-        _unlink_failed(folder, {p for p, _ in failed}, linker.live)
+        for name in _unlink_failed(folder, {p for p, _ in failed}, linker.live):
+            result.digests.pop(name, None)
     return result
 
 
-def _unlink_failed(folder: Path, failed: set[str], live: str) -> None:
-    """Point links to pages that failed to render at the live service instead."""
-    for page in folder.rglob("*.html"):
-        name = page.relative_to(folder).as_posix()
+def site_files(folder: Path) -> list[str]:
+    """Every file under ``folder``, as sorted relative POSIX paths (a walk, not a glob: it
+    runs over hundreds of thousands of files)."""
+    found: list[str] = []
+    for directory, _, files in os.walk(folder):
+        relative = os.path.relpath(directory, folder)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found.extend(prefix + name for name in files)
+    return sorted(found)
+
+
+def _unlink_failed(folder: Path, failed: set[str], live: str) -> list[str]:
+    """Point links to pages that failed to render at the live service instead; return the
+    files changed."""
+    changed = []
+    for name in site_files(folder):
+        if not name.endswith(".html"):
+            continue
+        page = folder / name
         text = original = page.read_text(encoding="utf-8")
         for path in failed:
             relative = quote(
@@ -472,11 +790,13 @@ def _unlink_failed(folder: Path, failed: set[str], live: str) -> None:
                 text = text.replace(f'="{relative}{end}', f'="{live}page/{path}{end}')
         if text != original:
             page.write_text(text, encoding="utf-8", newline="\n")
+            changed.append(name)
+    return changed
 
 
 def write_sitemap(folder: Path, release_url: str) -> int:
     """Write ``sitemap.xml`` (an index of parts when it would pass 50,000 addresses)."""
-    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html") if p.is_file())
+    files = [name for name in site_files(folder) if name.endswith(".html")]
     urls = [release_url + quote(f, safe="/-_.~,=") for f in files]
     head = '<?xml version="1.0" encoding="UTF-8"?>\n'
     ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
