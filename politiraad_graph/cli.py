@@ -220,7 +220,7 @@ def _cmd_mentions(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from waitress import serve
 
-    from webapp import create_app
+    from webapp import create_app, search
 
     overrides = {
         k: v for k, v in vars(args).items() if k in {"host", "port", "store", "store_path"}
@@ -228,6 +228,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args)
     config.update({k: v for k, v in overrides.items() if v is not None})
     app = create_app(config)
+    # The page indexes take many seconds at a million triples: start them now, not on the
+    # first visitor's request.
+    search.build_in_background(app)
     print(f"serving on http://{config['host']}:{config['port']}/ (SPARQL at /sparql)", flush=True)
     serve(app, host=config["host"], port=int(config["port"]), threads=8, ident="politiraad")
     return EXIT_OK

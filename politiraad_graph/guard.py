@@ -195,7 +195,13 @@ def _finder(word: str, quiet: frozenset[str]) -> re.Pattern[str]:
 
 def _unescape(text: str) -> str:
     # SPARQL applies \u escapes before parsing, so "SERV\u0049CE" is the keyword SERVICE.
-    return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    return _UNICODE_ESCAPE.sub(_character, text)
+
+
+def _character(match: re.Match[str]) -> str:
+    code = int(match.group(1) or match.group(2), 16)
+    # Past U+10FFFF there is no character: the engine refuses the query; here it is no keyword.
+    return chr(code) if code <= 0x10FFFF else "\ufffd"
 
 
 def _token(text: str, position: int, failed: dict[str, int]) -> tuple[str, int]:
