@@ -23,11 +23,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     urls.init_app(app)
 
-    from webapp import api, pages, sparql
+    from webapp import api, discovery, pages, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(discovery.bp)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
