@@ -319,7 +319,7 @@ def _guard_unescape(text: str) -> str:
 def guard_keywords(text: str) -> set[str]:
     """Return the upper-cased bare words of a query, outside strings, IRIs and comments.
 
-    >>> sorted(keywords('SELECT * { ?s ?p "SERVICE" } # FROM'))
+    >>> sorted(guard_keywords('SELECT * { ?s ?p "SERVICE" } # FROM'))
     ['SELECT']
     >>> "SERVICE" in guard_keywords("SELECT * { SERV\\\\u0049CE <http://x/> { ?s ?p ?o } }")
     True
@@ -345,9 +345,9 @@ def guard_refuses(text: str) -> bool:
 def guard_has_dataset_clause(text: str) -> bool:
     """Tell whether a query names its own dataset with FROM or FROM NAMED.
 
-    >>> has_dataset_clause("SELECT * FROM <http://g/> { ?s ?p ?o }")
+    >>> guard_has_dataset_clause("SELECT * FROM <http://g/> { ?s ?p ?o }")
     True
-    >>> has_dataset_clause('SELECT * { ?s ?p "FROM" }'), has_dataset_clause("ASK {}")
+    >>> guard_has_dataset_clause('SELECT * { ?s ?p "FROM" }'), guard_has_dataset_clause("ASK {}")
     (False, False)
     """
     return _guard_may_hold(text, "from") and "FROM" in guard_keywords(text)

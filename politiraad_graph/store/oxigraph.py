@@ -303,13 +303,23 @@ class OxigraphStore:
             # A result graph has no named graphs: the context-free store adds a triple at half
             # the cost of the default one, which is most of the time of an entity page.
             graph = Graph(store="SimpleMemory")
+            if max_rows is None:
+                for triple in result:
+                    graph.add(
+                        (convert(triple.subject), convert(triple.predicate), convert(triple.object))
+                    )
+                return GraphResult(graph)
+            # Like SELECT rows: stop reading once there are more distinct triples than asked for.
+            # Counted here: len() of this store walks every triple, which made a capped
+            # CONSTRUCT quadratic.
+            seen: set[tuple[Node, Node, Node]] = set()
             for triple in result:
-                graph.add(
-                    (convert(triple.subject), convert(triple.predicate), convert(triple.object))
-                )
-                # Like SELECT rows: stop reading once there are more triples than asked for.
-                if max_rows is not None and len(graph) >= max_rows:
-                    break
+                found = (convert(triple.subject), convert(triple.predicate), convert(triple.object))
+                if found not in seen:
+                    seen.add(found)
+                    graph.add(found)
+                    if len(seen) >= max_rows:
+                        break
             return GraphResult(graph)
         variables = tuple(v.value for v in result.variables)
         rows = []
