@@ -50,18 +50,21 @@ from politiraad_graph.store.base import (
 )
 from politiraad_graph.store.memory import MemoryStore
 from politiraad_graph.store.oxigraph import OxigraphStore
+from politiraad_graph.store.sparql import MANIFEST_GRAPH as MANIFEST
 from politiraad_graph.store.sparql import SparqlStore
 
 # rdflib 7.6 deprecates what the memory store's Dataset uses inside its own query engine; the
 # warnings come from rdflib, not from the code under test (remove once memory.py avoids them).
 pytestmark = pytest.mark.filterwarnings(r"ignore:Dataset\.\w+ is deprecated:DeprecationWarning")
 
-BACKENDS = ["memory", "oxigraph", "sparql"]
+# "sparql" loads through the Graph Store Protocol (as configured for Virtuoso), "sparql-update"
+# through SPARQL Update (INSERT DATA): the two write paths of the same store.
+BACKENDS = ["memory", "oxigraph", "sparql", "sparql-update"]
 TIMEOUT_BACKENDS = BACKENDS
 REFUSING_BACKENDS = BACKENDS
-VALIDATING_BACKENDS = ["oxigraph", "sparql"]
-DATASET_BACKENDS = ["oxigraph", "sparql"]
-CANONICAL_BACKENDS = ["oxigraph", "sparql"]
+VALIDATING_BACKENDS = ["oxigraph", "sparql", "sparql-update"]
+DATASET_BACKENDS = ["oxigraph", "sparql", "sparql-update"]
+CANONICAL_BACKENDS = ["oxigraph", "sparql", "sparql-update"]
 
 EX = Namespace("http://example.org/conf/")
 G_PEOPLE = "http://example.org/conf/graph/people"
@@ -184,7 +187,8 @@ def make_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Gra
     if kind == "oxigraph":
         return OxigraphStore(tmp_path / f"store-{time.monotonic_ns()}")
     server: VirtuosoServer = request.getfixturevalue("virtuoso_server")
-    store = SparqlStore.from_config(server.config())
+    settings = server.config(sparql_gsp_url="") if kind == "sparql-update" else server.config()
+    store = SparqlStore.from_config(settings)
     store.replace_all({})  # the server is shared by the session's tests
     return store
 
@@ -193,7 +197,7 @@ def make_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Gra
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     made = make_store(request.param, request, tmp_path)
     yield made
-    if request.param == "sparql":
+    if request.param.startswith("sparql"):
         made.replace_all({})
     made.close()
 
@@ -779,6 +783,14 @@ def test_sparql_store_of_many_graphs(
     assert isinstance(graphs, SelectResult) and graphs.rows[0]["n"] == Literal(250)
     union = store.query(PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?m a ex:Meeting }")
     assert isinstance(union, SelectResult) and union.rows[0]["n"] == Literal(250)
+    # Graphs new to the server are loaded in place and only listed: nothing to move.
+    assert not [u for u in store.updates if "MOVE SILENT" in u]
+    listings = [u for u in store.updates if f"INSERT DATA {{ GRAPH <{MANIFEST}>" in u]
+    assert len(listings) >= 250 // 40
+    # Loaded again, they are staged and moved over the old ones, at most 40 a request.
+    store.updates = []
+    store.replace_all(first)
+    assert checksum(store) == checksum(reference(first))
     switches = [u for u in store.updates if "MOVE SILENT" in u]
     assert len(switches) >= 250 // 40
     assert max(u.count("MOVE SILENT") for u in switches) <= 40
@@ -840,3 +852,158 @@ def test_sparql_syntax_error_says_where(sparql_store: SparqlStore) -> None:
     assert "DEFINE input:" not in message
     with pytest.raises(StoreError, match="not a query: an update"):
         sparql_store.query("DROP ALL")
+
+
+# -- loads at scale, and what must survive them ------------------------------------------------
+
+
+def nasty_graph() -> Graph:
+    """Literals that break a hand-written serialiser, and blank nodes in chains and lists."""
+    g = Graph()
+    texts = [
+        "say \"hi\" and 'bye'",
+        "line\nbreak\r\nand tab\t",
+        'back\\slash \\n not a newline \\" \\u0041',
+        "non-BMP: \U0001f600 \U0001d11e \U00020000",
+        "ÆØÅ æøå – “quoted” «sitat»",
+        "",
+        " ",
+        "\x01 control \x7f",
+        "\u2028 line separator \u2029",
+        '"""',
+        "'''",
+        "> } ; DROP ALL #",
+    ]
+    for i, text in enumerate(texts):
+        thing = EX[f"nasty/{i}"]
+        g.add((thing, EX.plain, Literal(text)))
+        g.add((thing, EX.tagged, Literal(text, lang="nb")))
+        g.add((thing, EX.tagged, Literal(text, lang="en-gb")))
+        g.add((thing, EX.typed, Literal(text, datatype=EX.customType)))
+    g.add((EX["nasty/x"], EX.iri, URIRef("http://example.org/conf/ø/\U0001f600?q=1#frag")))
+    g.add((EX["nasty/x"], EX.at, Literal("10:00:00", datatype=XSD.time)))
+    g.add((EX["nasty/x"], EX.on, Literal("2026-01-29", datatype=XSD.date)))
+    g.add((EX["nasty/x"], EX.amount, Literal("2.5", datatype=XSD.decimal)))
+    first, second = BNode(), BNode()
+    g.add((EX["nasty/x"], EX.note, first))
+    g.add((first, EX.next, second))
+    g.add((second, EX.text, Literal("\U0001f600\n«end»", lang="nb")))
+    head = BNode()
+    Collection(g, head, [Literal('a "b"'), EX.a, Literal(3)])
+    g.add((EX["nasty/x"], EX.items, head))
+    return g
+
+
+def test_nasty_literals_round_trip(store: GraphStore) -> None:
+    """Loaded, dumped and read back, the graph is the one written (up to blank-node names)."""
+    from rdflib import Dataset
+
+    graph = nasty_graph()
+    store.replace_all({G_PEOPLE: graph, G_LISTS: lists()})
+    store.replace_graph(G_MEETINGS, graph)  # one graph alone, the other write path
+    dumped = Dataset()
+    dumped.parse(data=store.dump_nquads().decode("utf-8"), format="nquads")
+    assert isomorphic(dumped.graph(URIRef(G_PEOPLE)), graph)
+    assert isomorphic(dumped.graph(URIRef(G_MEETINGS)), graph)
+    assert isomorphic(dumped.graph(URIRef(G_LISTS)), lists())
+    for text in ["line\nbreak\r\nand tab\t", "non-BMP: \U0001f600 \U0001d11e \U00020000"]:
+        found = store.query(
+            PREFIXES + "SELECT DISTINCT ?s WHERE { ?s ex:tagged ?t }",
+            bindings={"t": Literal(text, lang="nb")},
+        )
+        assert isinstance(found, SelectResult) and len(found.rows) == 1
+
+
+def big_graph(size: int, prefix: str = "big") -> Graph:
+    g = Graph()
+    for i in range(size):
+        g.add((EX[f"{prefix}/{i}"], EX.value, Literal(f"value {i} \U0001f600", lang="nb")))
+    return g
+
+
+class FailingAfter(Graph):
+    """A big graph whose iteration raises after ``good`` triples (past many requests)."""
+
+    def __init__(self, good: int) -> None:
+        super().__init__()
+        self += big_graph(good, "failing")
+
+    def __iter__(self) -> Iterator[tuple[Node, Node, Node]]:  # type: ignore[override]
+        yield from super().__iter__()
+        raise RuntimeError("the source broke half-way")
+
+
+@pytest.mark.parametrize("gsp", [True, False], ids=["gsp", "update"])
+def test_sparql_big_load_failing_in_the_middle_keeps_old(
+    virtuoso_server: VirtuosoServer, sparql_store: SparqlStore, gsp: bool
+) -> None:
+    """Many requests (1,000 triples each), some graphs new and loaded in place, some staged: a
+    source that breaks, or a value refused (by the store on the GSP path, by the server on the
+    update path), after many requests were sent leaves the old graphs, the old manifest and
+    nothing else on the server."""
+    settings = virtuoso_server.config() if gsp else virtuoso_server.config(sparql_gsp_url="")
+    store = SparqlStore.from_config(settings)
+    store.gsp_chunk_triples = 1000
+    store.replace_all(content(with_bnodes=False))
+    names, before = store.graph_names(), checksum(store)
+    on_server = server_graphs(virtuoso_server)
+    new = "http://example.org/conf/graph/new"
+    with pytest.raises(RuntimeError, match="half-way"):
+        store.replace_all(
+            {new: big_graph(6000), G_PEOPLE: people(), G_MEETINGS: FailingAfter(9000)}
+        )
+    refused = big_graph(8000)
+    refused.add((EX.bad, EX.value, Literal("abc", datatype=XSD.integer)))  # Virtuoso refuses it
+    with pytest.raises(StoreError):
+        store.replace_all({new: big_graph(6000), G_PEOPLE: refused})
+    with pytest.raises(StoreError):
+        store.replace_graph(new, refused)
+    assert checksum(store) == before
+    assert store.graph_names() == names
+    assert server_graphs(virtuoso_server) == on_server
+    # And a load that works afterwards is whole.
+    store.replace_all({new: big_graph(6000), G_PEOPLE: people()})
+    assert store.count(new) == 6000
+    assert store.graph_names() == sorted([new, G_PEOPLE])
+
+
+def test_sparql_graph_of_another_writer_is_not_mixed_in(
+    virtuoso_server: VirtuosoServer, sparql_store: SparqlStore
+) -> None:
+    """A graph that exists on the server but is not the store's own is staged, not loaded into:
+    a failed load leaves it as it was, a load that works replaces it whole."""
+    other = SparqlStore.from_config(virtuoso_server.config())
+    other.manifest_graph = "urn:x-politiraad:other-store"
+    other.replace_all({G_PEOPLE: meetings()})
+    try:
+        with pytest.raises(RuntimeError, match="half-way"):
+            sparql_store.replace_all({G_PEOPLE: FailingAfter(3000)})
+        assert other.count(G_PEOPLE) == len(meetings())
+        assert sparql_store.graph_names() == []
+        sparql_store.replace_graph(G_PEOPLE, people())
+        assert checksum(sparql_store) == checksum(reference({G_PEOPLE: people()}))
+    finally:
+        other.replace_all({})
+
+
+def test_sparql_credentials_stay_out_of_load_errors(
+    virtuoso_server: VirtuosoServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    secret = "wrong-" + virtuoso_server.password[:8] + "-secret"
+    for gsp in ["", virtuoso_server.gsp_url]:
+        # Reads through the anonymous endpoint work: the load's own requests are refused.
+        wrong = SparqlStore.from_config(
+            virtuoso_server.config(
+                sparql_query_url=virtuoso_server.public_url,
+                sparql_password=secret,
+                sparql_gsp_url=gsp,
+            )
+        )
+        with pytest.raises(StoreError) as refused:
+            wrong.replace_all({G_PEOPLE: people()})
+        assert "401" in str(refused.value)
+        for message in [str(refused.value), repr(wrong), str(vars(wrong))]:
+            assert secret not in message and virtuoso_server.password not in message
+    for record in caplog.records:
+        assert secret not in record.getMessage() and secret not in str(record.args)
