@@ -20,6 +20,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -117,6 +118,7 @@ def measure(meetings: int, repeat: int, budget: float) -> dict[str, Any]:
             "runs": len(samples["ours"]),
         }
     ours.close()
+    shutil.rmtree(work, ignore_errors=True)
     ratios = [q["ratio"] for q in out.values() if q["ratio"]]
     geomean = math.exp(sum(math.log(r) for r in ratios) / len(ratios)) if ratios else None
     return {"meetings": meetings, "quads": quads, "queries": out, "geomean": geomean}

@@ -16,6 +16,7 @@ import gzip
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -172,6 +173,8 @@ def _run_backend(backend: str, corpus_path: Path, repeat: int, budget: float) ->
             "rows": rows,
             "runs": len(samples),
         }
+    # The store's files go with the run (a 10M store is gigabytes).
+    shutil.rmtree(work, ignore_errors=True)
     return {
         "backend": backend,
         "quads": count,
