@@ -85,9 +85,14 @@ def test_a_shorter_time_limit_on_request(sparql_server: SparqlServer) -> None:
 
 
 def test_the_endpoint_answers_others_meanwhile(sparql_server: SparqlServer) -> None:
+    answers_others_meanwhile(sparql_server, PATHOLOGICAL["(p|^p)* path"])
+
+
+def answers_others_meanwhile(sparql_server: SparqlServer, slow_query: str) -> None:
+    """While a slow query runs to its limit, quick ones are answered, and the pool recovers."""
     slow: list[Reply] = []
     worker = threading.Thread(
-        target=lambda: slow.append(ask(sparql_server, PATHOLOGICAL["(p|^p)* path"])),
+        target=lambda: slow.append(ask(sparql_server, slow_query)),
         daemon=True,
     )
     worker.start()

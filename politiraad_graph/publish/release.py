@@ -21,22 +21,20 @@ gives one), the output folder, or the order things were found in.
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
-import errno
 import hashlib
 import json
 import multiprocessing as mp
 import os
 import re
 import shutil
-import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from politiraad_graph import swap
 from politiraad_graph.publish import changes, docs, dumps, metadata, report, tables
 from politiraad_graph.publish.dataset import DatasetError, Disclosure, PublicDataset
 from politiraad_graph.publish.progress import Progress
@@ -282,7 +280,8 @@ def publish(options: PublishOptions, progress: Progress | None = None) -> Releas
                 "nothing was published (run 'politiraad validate')"
             )
     (options.out / "release").mkdir(parents=True, exist_ok=True)
-    _restore(options.out / "release")
+    # A release a killed publish had moved aside comes back before anything is decided.
+    swap.restore(options.out / "release", marker="release.json")
     previous = previous_release(options.out, version)
     work = options.out / "release" / f".{version}.partial-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
@@ -291,60 +290,12 @@ def publish(options: PublishOptions, progress: Progress | None = None) -> Releas
         result = _write_release(
             data, work, options, progress, version, date, coverage, validation, previous
         )
-        _swap(work, release_dir)
+        swap.swap_in(work, release_dir)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     result.path = release_dir
     return result
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two directories in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
-
-    Return False where the system cannot (another OS, an old kernel or a file system without
-    it); raise OSError for any other failure.
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange):
-        error = ctypes.get_errno()
-        if error in {errno.ENOSYS, errno.EINVAL, errno.EPERM}:
-            return False
-        raise OSError(error, os.strerror(error), str(second))
-    return True
-
-
-def _swap(work: Path, target: Path) -> None:
-    """Put the finished release in place with renames only; replace an older copy whole.
-
-    Replacing a release is one atomic exchange where the system has one: a reader (or a kill)
-    sees the old release or the new one, never none. Elsewhere the old one is moved aside
-    first, and :func:`_restore` puts it back if the process died in between.
-    """
-    if target.exists():
-        if _exchange(work, target):
-            shutil.rmtree(work, ignore_errors=True)  # it holds the old release now
-            return
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.replace(target, old)
-        os.replace(work, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(work, target)
-
-
-def _restore(folder: Path) -> None:
-    """Put back releases that a killed publish had moved aside and not yet replaced."""
-    for old in sorted(folder.glob(".*.old-*")):
-        target = folder / old.name[1:].rpartition(".old-")[0]
-        if not target.exists() and (old / "release.json").is_file():
-            os.replace(old, target)
 
 
 def _write_release(

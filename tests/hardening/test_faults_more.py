@@ -44,9 +44,9 @@ TIMING = random.Random(20261128)
 #: on a system without the exchange ("no-exchange").
 KILLER = """
 import os, signal, sys
-from politiraad_graph.publish import release
+from politiraad_graph import swap
 after, how = int(sys.argv[1]), sys.argv[2]
-real_replace, real_exchange, count = os.replace, release._exchange, [0]
+real_replace, real_exchange, count = os.replace, swap.exchange, [0]
 def replace(source, target, *args, **kwargs):
     real_replace(source, target, *args, **kwargs)
     count[0] += 1
@@ -59,7 +59,7 @@ def exchange(first, second):
     if how == "exchange":
         os.kill(os.getpid(), signal.SIGKILL)
     return done
-os.replace, release._exchange = replace, exchange
+os.replace, swap.exchange = replace, exchange
 from politiraad_graph.cli import main
 sys.exit(main(sys.argv[3:]))
 """
