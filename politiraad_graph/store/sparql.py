@@ -681,6 +681,12 @@ class SparqlStore:
                 # locks) past Virtuoso's limit where it could not be cut to partial rows (SR171
                 # "Transaction timed out", seen on analytic queries at 100k triples).
                 return QueryTimeout(f"{message}: the server stopped it at its time limit")
+            if what == "query" and "HY008" in body:
+                # SQLSTATE HY008 is "operation cancelled": Virtuoso's own time limit cancels a
+                # query this way instead of cutting it to partial rows (seen on a cross product).
+                return QueryTimeout(
+                    f"{message}: cut short by the server at its time limit (HY008, cancelled)"
+                )
             found = f"{message}: {excerpt}" if excerpt else message
             if what == "query" and (error.code == 400 or _QUERY_FAULT.search(body)):
                 return QueryRejected(found)
